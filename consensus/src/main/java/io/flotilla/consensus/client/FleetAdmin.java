@@ -1,0 +1,194 @@
+package io.flotilla.consensus.client;
+
+import io.flotilla.consensus.server.FleetGroup;
+import io.flotilla.consensus.server.FleetPeer;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.proto.RaftProtos.RaftConfigurationProto;
+import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
+import org.apache.ratis.protocol.GroupInfoReply;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.SetConfigurationRequest;
+import org.apache.ratis.protocol.exceptions.SetConfigurationException;
+import org.apache.ratis.util.ProtoUtils;
+
+/**
+ * Membership of a group. Each change is one Ratis reconfiguration (joint consensus), applied
+ * only if the configuration is still the one it was computed from, so concurrent changes
+ * cannot undo each other. A server added as a voter or listener must already run with an
+ * empty replica of the group ({@code FleetServer.joinGroup}).
+ */
+public final class FleetAdmin {
+  private static final int ATTEMPTS = 5;
+
+  private final FleetGroup group;
+  private final RaftClient raft;
+  private final Duration timeout;
+
+  FleetAdmin(FleetGroup group, RaftClient raft, Duration timeout) {
+    this.group = group;
+    this.raft = raft;
+    this.timeout = timeout;
+  }
+
+  /** The committed configuration: voters, then listeners. */
+  public List<FleetPeer> members() {
+    Conf c = current();
+    List<FleetPeer> out = new ArrayList<>();
+    c.voters.forEach(p -> out.add(fleetPeer(p, FleetPeer.Role.VOTER)));
+    c.listeners.forEach(p -> out.add(fleetPeer(p, FleetPeer.Role.LISTENER)));
+    return out;
+  }
+
+  public void addVoter(FleetPeer peer) {
+    change(c -> c.without(peer.id()).withVoter(toRatis(peer)));
+  }
+
+  public void addListener(FleetPeer peer) {
+    change(c -> c.without(peer.id()).withListener(toRatis(peer)));
+  }
+
+  /** Makes a listener a voter. */
+  public void promote(String id) {
+    change(c -> c.without(id).withVoter(c.find(id)));
+  }
+
+  /** Makes a voter a listener. */
+  public void demote(String id) {
+    change(c -> c.without(id).withListener(c.find(id)));
+  }
+
+  public void remove(String id) {
+    change(c -> {
+      c.find(id);
+      return c.without(id);
+    });
+  }
+
+  /** Sets a voter's leadership priority; the highest live voter tends to lead. */
+  public void setPriority(String id, int priority) {
+    change(c -> c.without(id).withVoter(RaftPeer.newBuilder(c.find(id)).setPriority(priority)
+        .build()));
+  }
+
+  /** Hands leadership to a voter and waits until it leads or the timeout passes. */
+  public void transferLeadership(String id) {
+    try {
+      RaftClientReply reply =
+          raft.admin().transferLeadership(RaftPeerId.valueOf(id), timeout.toMillis());
+      if (!reply.isSuccess()) {
+        throw FleetException.of(reply.getException());
+      }
+    } catch (IOException e) {
+      throw FleetException.of(e);
+    }
+  }
+
+  private void change(UnaryOperator<Conf> edit) {
+    FleetException last = null;
+    for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+      Conf cur = current();
+      Conf next = edit.apply(cur);
+      if (next.voters.isEmpty()) {
+        throw new FleetException(FleetException.Code.INVALID_ARGUMENT,
+            "a group needs at least one voter");
+      }
+      try {
+        RaftClientReply reply = raft.admin().setConfiguration(
+            SetConfigurationRequest.Arguments.newBuilder()
+                .setServersInNewConf(next.voters)
+                .setListenersInNewConf(next.listeners)
+                .setServersInCurrentConf(cur.voters)
+                .setListenersInCurrentConf(cur.listeners)
+                .setMode(SetConfigurationRequest.Mode.COMPARE_AND_SET)
+                .build());
+        if (reply.isSuccess()) {
+          return;
+        }
+        last = FleetException.of(reply.getException());
+        if (!(reply.getException() instanceof SetConfigurationException)) {
+          throw last;
+        }
+      } catch (IOException e) {
+        last = FleetException.of(e);
+      }
+    }
+    throw last;
+  }
+
+  private Conf current() {
+    Set<RaftPeerId> candidates = new LinkedHashSet<>();
+    if (raft.getLeaderId() != null) {
+      candidates.add(raft.getLeaderId());
+    }
+    group.peers().forEach(p -> candidates.add(RaftPeerId.valueOf(p.id())));
+    IOException last = null;
+    for (RaftPeerId id : candidates) {
+      try {
+        GroupInfoReply info = raft.getGroupManagementApi(id).info(group.ratisId());
+        if (info.getRoleInfoProto().getRole() != RaftPeerRole.LEADER) {
+          continue;
+        }
+        RaftConfigurationProto conf = info.getConf().orElseThrow();
+        return new Conf(ProtoUtils.toRaftPeers(conf.getPeersList()),
+            ProtoUtils.toRaftPeers(conf.getListenersList()));
+      } catch (IOException e) {
+        last = e;
+      }
+    }
+    throw new FleetException(FleetException.Code.UNAVAILABLE,
+        "no leader of group " + group.name() + " answered", last);
+  }
+
+  private static RaftPeer toRatis(FleetPeer p) {
+    return RaftPeer.newBuilder().setId(p.id()).setAddress(p.address())
+        .setPriority(p.priority()).build();
+  }
+
+  private static FleetPeer fleetPeer(RaftPeer p, FleetPeer.Role role) {
+    return new FleetPeer(p.getId().toString(), p.getAddress(), role, p.getPriority());
+  }
+
+  private record Conf(List<RaftPeer> voters, List<RaftPeer> listeners) {
+    RaftPeer find(String id) {
+      for (RaftPeer p : voters) {
+        if (p.getId().toString().equals(id)) {
+          return p;
+        }
+      }
+      for (RaftPeer p : listeners) {
+        if (p.getId().toString().equals(id)) {
+          return p;
+        }
+      }
+      throw new FleetException(FleetException.Code.INVALID_ARGUMENT,
+          "no member " + id + " in the group");
+    }
+
+    Conf without(String id) {
+      return new Conf(
+          voters.stream().filter(p -> !p.getId().toString().equals(id)).toList(),
+          listeners.stream().filter(p -> !p.getId().toString().equals(id)).toList());
+    }
+
+    Conf withVoter(RaftPeer p) {
+      List<RaftPeer> v = new ArrayList<>(voters);
+      v.add(p);
+      return new Conf(v, listeners);
+    }
+
+    Conf withListener(RaftPeer p) {
+      List<RaftPeer> l = new ArrayList<>(listeners);
+      l.add(p);
+      return new Conf(voters, l);
+    }
+  }
+}

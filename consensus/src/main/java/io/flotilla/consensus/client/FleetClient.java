@@ -1,0 +1,340 @@
+package io.flotilla.consensus.client;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.flotilla.consensus.proto.Command;
+import io.flotilla.consensus.proto.CommandReply;
+import io.flotilla.consensus.proto.DeleteRequest;
+import io.flotilla.consensus.proto.DeleteResponse;
+import io.flotilla.consensus.proto.KeyValue;
+import io.flotilla.consensus.proto.LeaseGrantRequest;
+import io.flotilla.consensus.proto.LeaseGrantResponse;
+import io.flotilla.consensus.proto.LeaseInfo;
+import io.flotilla.consensus.proto.LeaseKeepAliveRequest;
+import io.flotilla.consensus.proto.LeaseKeepAliveResponse;
+import io.flotilla.consensus.proto.LeaseListRequest;
+import io.flotilla.consensus.proto.LeaseRevokeRequest;
+import io.flotilla.consensus.proto.LeaseRevokeResponse;
+import io.flotilla.consensus.proto.PutRequest;
+import io.flotilla.consensus.proto.PutResponse;
+import io.flotilla.consensus.proto.Query;
+import io.flotilla.consensus.proto.QueryReply;
+import io.flotilla.consensus.proto.RangeRequest;
+import io.flotilla.consensus.proto.RangeResponse;
+import io.flotilla.consensus.proto.StateDigestRequest;
+import io.flotilla.consensus.proto.StateDigestResponse;
+import io.flotilla.consensus.proto.TxnRequest;
+import io.flotilla.consensus.proto.TxnResponse;
+import io.flotilla.consensus.proto.WatchPollRequest;
+import io.flotilla.consensus.ratis.RatisBytes;
+import io.flotilla.consensus.server.FleetGroup;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.util.TimeDuration;
+
+/**
+ * A client of one group's fleet state: keys, transactions, leases, watches, and (through
+ * {@link #admin()}) membership.
+ *
+ * <p>Every call has a deadline ({@link Builder#timeout}) and a bounded number of attempts; it
+ * never retries forever. A write that fails with {@link FleetException.Code#TIMEOUT} may still
+ * have been applied; any other failure means it was not. Retries of one call are deduplicated
+ * by the group, so a write applies at most once. Blocking methods throw
+ * {@link FleetException}; the {@code ...Async} methods complete exceptionally with it.
+ */
+public final class FleetClient implements AutoCloseable {
+  private final FleetGroup group;
+  private final RaftClient raft;
+  private final Duration timeout;
+  private final ScheduledExecutorService timer;
+
+  private FleetClient(Builder b) {
+    this.group = b.group;
+    this.timeout = b.timeout;
+    RaftProperties props = new RaftProperties();
+    RaftClientConfigKeys.Rpc.setRequestTimeout(props,
+        TimeDuration.valueOf(b.attemptTimeout.toMillis(), TimeUnit.MILLISECONDS));
+    this.raft = RaftClient.newBuilder()
+        .setProperties(props)
+        .setRaftGroup(b.group.toRatis())
+        .setClientId(ClientId.randomId())
+        .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(b.maxAttempts,
+            TimeDuration.valueOf(b.retrySleep.toMillis(), TimeUnit.MILLISECONDS)))
+        .build();
+    this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "flotilla-client-" + b.group.name());
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  public static Builder builder(FleetGroup group) {
+    return new Builder(group);
+  }
+
+  public FleetGroup group() {
+    return group;
+  }
+
+  // ---- Keys ---------------------------------------------------------------------------
+
+  public CompletableFuture<PutResponse> putAsync(PutRequest request) {
+    return submit(Command.newBuilder().setPut(request).build(), CommandReply::getPut);
+  }
+
+  public PutResponse put(PutRequest request) {
+    return join(putAsync(request));
+  }
+
+  public PutResponse put(String key, String value) {
+    return put(PutRequest.newBuilder().setKey(utf8(key)).setValue(utf8(value)).build());
+  }
+
+  public CompletableFuture<DeleteResponse> deleteAsync(DeleteRequest request) {
+    return submit(Command.newBuilder().setDelete(request).build(), CommandReply::getDelete);
+  }
+
+  public DeleteResponse delete(DeleteRequest request) {
+    return join(deleteAsync(request));
+  }
+
+  public DeleteResponse delete(String key) {
+    return delete(DeleteRequest.newBuilder().setKey(utf8(key)).build());
+  }
+
+  public CompletableFuture<TxnResponse> txnAsync(TxnRequest request) {
+    return submit(Command.newBuilder().setTxn(request).build(), CommandReply::getTxn);
+  }
+
+  /** Runs a transaction: its compares and the chosen branch apply atomically. */
+  public TxnResponse txn(TxnRequest request) {
+    return join(txnAsync(request));
+  }
+
+  public CompletableFuture<RangeResponse> rangeAsync(RangeRequest request,
+      ReadConsistency consistency) {
+    return queryAsync(Query.newBuilder().setRange(request).build(), consistency)
+        .thenApply(QueryReply::getRange);
+  }
+
+  public RangeResponse range(RangeRequest request, ReadConsistency consistency) {
+    return join(rangeAsync(request, consistency));
+  }
+
+  /** Every key under a prefix, linearizably. */
+  public RangeResponse range(String prefix) {
+    return range(RangeRequest.newBuilder().setKey(utf8(prefix)).setPrefix(true).build(),
+        ReadConsistency.LINEARIZABLE);
+  }
+
+  public Optional<KeyValue> get(String key, ReadConsistency consistency) {
+    RangeResponse r = range(RangeRequest.newBuilder().setKey(utf8(key)).build(), consistency);
+    return r.getKvsCount() == 0 ? Optional.empty() : Optional.of(r.getKvs(0));
+  }
+
+  /** A key's current value and metadata, linearizably. */
+  public Optional<KeyValue> get(String key) {
+    return get(key, ReadConsistency.LINEARIZABLE);
+  }
+
+  // ---- Leases -------------------------------------------------------------------------
+
+  public CompletableFuture<LeaseGrantResponse> grantLeaseAsync(Duration ttl) {
+    return submit(Command.newBuilder().setLeaseGrant(
+        LeaseGrantRequest.newBuilder().setTtlMillis(ttl.toMillis())).build(),
+        CommandReply::getLeaseGrant);
+  }
+
+  /** Grants a lease; keys put with its id vanish when it expires or is revoked. */
+  public LeaseGrantResponse grantLease(Duration ttl) {
+    return join(grantLeaseAsync(ttl));
+  }
+
+  public CompletableFuture<LeaseKeepAliveResponse> keepAliveAsync(long leaseId) {
+    return submit(Command.newBuilder().setLeaseKeepAlive(
+        LeaseKeepAliveRequest.newBuilder().setId(leaseId)).build(),
+        CommandReply::getLeaseKeepAlive);
+  }
+
+  /** Pushes a lease's deadline one TTL past now. */
+  public LeaseKeepAliveResponse keepAlive(long leaseId) {
+    return join(keepAliveAsync(leaseId));
+  }
+
+  public LeaseRevokeResponse revokeLease(long leaseId) {
+    return join(submit(Command.newBuilder().setLeaseRevoke(
+        LeaseRevokeRequest.newBuilder().setId(leaseId)).build(),
+        CommandReply::getLeaseRevoke));
+  }
+
+  public List<LeaseInfo> leases() {
+    return join(queryAsync(Query.newBuilder()
+            .setLeaseList(LeaseListRequest.getDefaultInstance()).build(),
+        ReadConsistency.LINEARIZABLE)).getLeaseList().getLeasesList();
+  }
+
+  // ---- Watches ------------------------------------------------------------------------
+
+  /**
+   * Watches a key, or every key under a prefix, from a revision on (0: from the revision
+   * current when the group first answers). Events arrive on the listener until the watch is
+   * closed.
+   */
+  public Watch watch(String key, boolean prefix, long fromRevision, WatchListener listener) {
+    Watch w = new Watch(this, WatchPollRequest.newBuilder()
+        .setKey(utf8(key))
+        .setPrefix(prefix)
+        .setFromRevision(fromRevision)
+        .setMaxEvents(1000)
+        .build(), listener, timer);
+    w.start();
+    return w;
+  }
+
+  // ---- Inspection and administration --------------------------------------------------
+
+  /** A digest of one server's replica, as of the latest index it applied. */
+  public StateDigestResponse digest(String serverId) {
+    return join(queryAsync(Query.newBuilder()
+            .setStateDigest(StateDigestRequest.getDefaultInstance()).build(),
+        ReadConsistency.stale(serverId, 0))).getStateDigest();
+  }
+
+  /** Membership changes and leadership transfer. */
+  public FleetAdmin admin() {
+    return new FleetAdmin(group, raft, timeout);
+  }
+
+  // ---- Plumbing -----------------------------------------------------------------------
+
+  private <T> CompletableFuture<T> submit(Command command, Function<CommandReply, T> result) {
+    return deadline(raft.async().send(RatisBytes.message(command.toByteString())))
+        .thenApply(reply -> {
+          CommandReply r = parse(reply, CommandReply::parseFrom);
+          if (r.hasError()) {
+            throw FleetException.of(r.getError());
+          }
+          return result.apply(r);
+        });
+  }
+
+  CompletableFuture<QueryReply> queryAsync(Query query, ReadConsistency consistency) {
+    Message m = RatisBytes.message(query.toByteString());
+    CompletableFuture<RaftClientReply> sent;
+    if (consistency instanceof ReadConsistency.Stale s) {
+      sent = raft.async().sendStaleRead(m, s.minIndex(), RaftPeerId.valueOf(s.serverId()));
+    } else if (consistency instanceof ReadConsistency.LeaderLocal) {
+      sent = raft.async().sendReadOnlyNonLinearizable(m);
+    } else {
+      sent = raft.async().sendReadOnly(m);
+    }
+    return deadline(sent).thenApply(reply -> {
+      QueryReply r = parse(reply, QueryReply::parseFrom);
+      if (r.hasError()) {
+        throw FleetException.of(r.getError());
+      }
+      return r;
+    });
+  }
+
+  private CompletableFuture<RaftClientReply> deadline(CompletableFuture<RaftClientReply> f) {
+    return f.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .handle((reply, error) -> {
+          if (error != null) {
+            throw FleetException.of(error);
+          }
+          if (!reply.isSuccess()) {
+            throw FleetException.of(reply.getException());
+          }
+          return reply;
+        });
+  }
+
+  private interface Parser<T> {
+    T parse(ByteString bytes) throws InvalidProtocolBufferException;
+  }
+
+  private static <T> T parse(RaftClientReply reply, Parser<T> parser) {
+    try {
+      return parser.parse(RatisBytes.content(reply.getMessage()));
+    } catch (InvalidProtocolBufferException e) {
+      throw new FleetException(FleetException.Code.INTERNAL, "malformed reply from the group", e);
+    }
+  }
+
+  static <T> T join(CompletableFuture<T> f) {
+    try {
+      return f.join();
+    } catch (RuntimeException e) {
+      throw FleetException.of(e);
+    }
+  }
+
+  static ByteString utf8(String s) {
+    return ByteString.copyFromUtf8(s);
+  }
+
+  @Override
+  public void close() {
+    timer.shutdownNow();
+    try {
+      raft.close();
+    } catch (IOException e) {
+      throw new FleetException(FleetException.Code.INTERNAL, "closing the client failed", e);
+    }
+  }
+
+  /** Settings for a {@link FleetClient}. */
+  public static final class Builder {
+    private final FleetGroup group;
+    private Duration timeout = Duration.ofSeconds(10);
+    private Duration attemptTimeout = Duration.ofSeconds(3);
+    private int maxAttempts = 20;
+    private Duration retrySleep = Duration.ofMillis(100);
+
+    private Builder(FleetGroup group) {
+      this.group = group;
+    }
+
+    /** The deadline of every call, retries included. */
+    public Builder timeout(Duration timeout) {
+      this.timeout = timeout;
+      return this;
+    }
+
+    /** How long one attempt may wait for a server's reply. */
+    public Builder attemptTimeout(Duration timeout) {
+      this.attemptTimeout = timeout;
+      return this;
+    }
+
+    /** At most this many attempts per call, {@code sleep} apart. */
+    public Builder retries(int maxAttempts, Duration sleep) {
+      if (maxAttempts < 1) {
+        throw new IllegalArgumentException("maxAttempts must be at least 1");
+      }
+      this.maxAttempts = maxAttempts;
+      this.retrySleep = sleep;
+      return this;
+    }
+
+    public FleetClient build() {
+      return new FleetClient(this);
+    }
+  }
+}

@@ -1,0 +1,15 @@
+package io.flotilla.consensus.client;
+
+import io.flotilla.consensus.proto.Event;
+import java.util.List;
+
+/**
+ * Receives a watch's events: every committed event on the watched keys, once each, in
+ * revision order, from one thread at a time.
+ */
+public interface WatchListener {
+  void onEvents(List<Event> events);
+
+  /** The watch ended for good (for example its start revision was compacted). */
+  default void onError(FleetException error) {}
+}

@@ -1,0 +1,123 @@
+package io.flotilla.consensus.kv;
+
+import com.google.protobuf.ByteString;
+import io.flotilla.consensus.proto.Command;
+import io.flotilla.consensus.proto.Compare;
+import io.flotilla.consensus.proto.DeleteRequest;
+import io.flotilla.consensus.proto.PutRequest;
+import io.flotilla.consensus.proto.RangeRequest;
+import io.flotilla.consensus.proto.RequestOp;
+import io.flotilla.consensus.proto.TxnRequest;
+import io.flotilla.consensus.statemachine.InvalidCommandException;
+import java.util.List;
+
+/** The state-independent checks of a command: shapes, sizes and counts. */
+final class CommandValidator {
+  private final Limits limits;
+
+  CommandValidator(Limits limits) {
+    this.limits = limits;
+  }
+
+  void check(Command command) throws InvalidCommandException {
+    switch (command.getOpCase()) {
+      case PUT -> checkPut(command.getPut());
+      case DELETE -> checkDelete(command.getDelete());
+      case TXN -> checkTxn(command.getTxn());
+      case LEASE_GRANT -> {
+        long ttl = command.getLeaseGrant().getTtlMillis();
+        if (ttl < limits.minLeaseTtlMillis() || ttl > limits.maxLeaseTtlMillis()) {
+          throw new InvalidCommandException("lease TTL " + ttl + " ms is outside ["
+              + limits.minLeaseTtlMillis() + ", " + limits.maxLeaseTtlMillis() + "] ms");
+        }
+        if (command.getLeaseGrant().getId() < 0) {
+          throw new InvalidCommandException("lease id must not be negative");
+        }
+      }
+      case LEASE_KEEP_ALIVE -> checkLeaseId(command.getLeaseKeepAlive().getId());
+      case LEASE_REVOKE -> checkLeaseId(command.getLeaseRevoke().getId());
+      case LEASE_EXPIRE -> {
+        for (long id : command.getLeaseExpire().getIdsList()) {
+          checkLeaseId(id);
+        }
+      }
+      case OP_NOT_SET -> throw new InvalidCommandException("command has no operation");
+    }
+  }
+
+  void checkRange(RangeRequest range) throws InvalidCommandException {
+    if (!range.getPrefix()) {
+      checkKey(range.getKey());
+    } else if (range.getKey().size() > limits.maxKeyBytes()) {
+      throw new InvalidCommandException("prefix is " + range.getKey().size()
+          + " bytes, over the limit of " + limits.maxKeyBytes());
+    }
+    if (range.getLimit() < 0) {
+      throw new InvalidCommandException("range limit must not be negative");
+    }
+  }
+
+  private void checkPut(PutRequest put) throws InvalidCommandException {
+    checkKey(put.getKey());
+    if (put.getValue().size() > limits.maxValueBytes()) {
+      throw new InvalidCommandException("value is " + put.getValue().size()
+          + " bytes, over the limit of " + limits.maxValueBytes());
+    }
+    if (put.getLease() < 0) {
+      throw new InvalidCommandException("lease id must not be negative");
+    }
+  }
+
+  private void checkDelete(DeleteRequest delete) throws InvalidCommandException {
+    if (!delete.getPrefix()) {
+      checkKey(delete.getKey());
+    } else if (delete.getKey().isEmpty()) {
+      throw new InvalidCommandException("refusing to delete with an empty prefix (the whole store)");
+    }
+  }
+
+  private void checkTxn(TxnRequest txn) throws InvalidCommandException {
+    if (txn.getCompareCount() > limits.maxTxnOps()
+        || txn.getSuccessCount() > limits.maxTxnOps()
+        || txn.getFailureCount() > limits.maxTxnOps()) {
+      throw new InvalidCommandException("transaction has more than " + limits.maxTxnOps()
+          + " compares or operations in a branch");
+    }
+    for (Compare compare : txn.getCompareList()) {
+      checkKey(compare.getKey());
+      if (compare.getTargetCase() == Compare.TargetCase.TARGET_NOT_SET) {
+        throw new InvalidCommandException("compare on " + compare.getKey().toStringUtf8()
+            + " has no target");
+      }
+    }
+    checkOps(txn.getSuccessList());
+    checkOps(txn.getFailureList());
+  }
+
+  private void checkOps(List<RequestOp> ops) throws InvalidCommandException {
+    for (RequestOp op : ops) {
+      switch (op.getRequestCase()) {
+        case RANGE -> checkRange(op.getRange());
+        case PUT -> checkPut(op.getPut());
+        case DELETE -> checkDelete(op.getDelete());
+        case REQUEST_NOT_SET -> throw new InvalidCommandException("transaction op is empty");
+      }
+    }
+  }
+
+  private void checkKey(ByteString key) throws InvalidCommandException {
+    if (key.isEmpty()) {
+      throw new InvalidCommandException("key must not be empty");
+    }
+    if (key.size() > limits.maxKeyBytes()) {
+      throw new InvalidCommandException("key is " + key.size() + " bytes, over the limit of "
+          + limits.maxKeyBytes());
+    }
+  }
+
+  private static void checkLeaseId(long id) throws InvalidCommandException {
+    if (id <= 0) {
+      throw new InvalidCommandException("lease id must be positive");
+    }
+  }
+}

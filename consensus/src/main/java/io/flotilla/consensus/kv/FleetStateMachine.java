@@ -1,0 +1,557 @@
+package io.flotilla.consensus.kv;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.flotilla.consensus.proto.Command;
+import io.flotilla.consensus.proto.CommandReply;
+import io.flotilla.consensus.proto.Compare;
+import io.flotilla.consensus.proto.DeleteRequest;
+import io.flotilla.consensus.proto.DeleteResponse;
+import io.flotilla.consensus.proto.Error;
+import io.flotilla.consensus.proto.Event;
+import io.flotilla.consensus.proto.KeyValue;
+import io.flotilla.consensus.proto.LeaseExpireResponse;
+import io.flotilla.consensus.proto.LeaseGrantRequest;
+import io.flotilla.consensus.proto.LeaseGrantResponse;
+import io.flotilla.consensus.proto.LeaseKeepAliveResponse;
+import io.flotilla.consensus.proto.LeaseListResponse;
+import io.flotilla.consensus.proto.LeaseRecord;
+import io.flotilla.consensus.proto.LeaseRevokeResponse;
+import io.flotilla.consensus.proto.PutRequest;
+import io.flotilla.consensus.proto.PutResponse;
+import io.flotilla.consensus.proto.Query;
+import io.flotilla.consensus.proto.QueryReply;
+import io.flotilla.consensus.proto.RangeRequest;
+import io.flotilla.consensus.proto.RangeResponse;
+import io.flotilla.consensus.proto.RequestOp;
+import io.flotilla.consensus.proto.ResponseOp;
+import io.flotilla.consensus.proto.SnapshotHeader;
+import io.flotilla.consensus.proto.StateDigestResponse;
+import io.flotilla.consensus.proto.TxnRequest;
+import io.flotilla.consensus.proto.TxnResponse;
+import io.flotilla.consensus.proto.WatchPollRequest;
+import io.flotilla.consensus.statemachine.CommittedEntry;
+import io.flotilla.consensus.statemachine.InvalidCommandException;
+import io.flotilla.consensus.statemachine.ReplicatedStateMachine;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * The fleet's shared state: a versioned key-value store in the style of etcd v3, with
+ * transactions, leases and watches.
+ *
+ * <p>Every change to keys advances one global revision; each key carries its create and mod
+ * revisions and a version. A transaction applies at a single revision. Leases have deadlines
+ * in log time ({@link CommittedEntry#leaderTimeMillis()}, kept monotonic); they end only by an
+ * explicit revoke or a committed expiry, so replicas never disagree on which keys exist.
+ * Watches are served from a bounded history of committed events.
+ *
+ * <p>Commands and queries are the protobuf messages {@link Command} and {@link Query};
+ * replies are {@link CommandReply} and {@link QueryReply}. A command that is invalid or refers
+ * to a missing lease gets an {@link Error} and changes nothing.
+ */
+public final class FleetStateMachine implements ReplicatedStateMachine {
+  private final CommandValidator validator;
+  private final Limits limits;
+  private final ReadWriteLock lock = new ReentrantReadWriteLock();
+  private final List<PendingPoll> pending = new ArrayList<>();
+
+  private KeyValueStore store = new KeyValueStore();
+  private LeaseTable leases = new LeaseTable();
+  private final EventHistory history;
+  private long revision;
+  private long nowMillis;
+  private long appliedIndex;
+
+  public FleetStateMachine() {
+    this(Limits.DEFAULT);
+  }
+
+  public FleetStateMachine(Limits limits) {
+    this.limits = limits;
+    this.validator = new CommandValidator(limits);
+    this.history = new EventHistory(limits.watchHistory());
+  }
+
+  public Limits limits() {
+    return limits;
+  }
+
+  @Override
+  public void validate(ByteString command) throws InvalidCommandException {
+    validator.check(parseCommand(command));
+  }
+
+  @Override
+  public ByteString apply(CommittedEntry entry) {
+    CommandReply reply;
+    lock.writeLock().lock();
+    try {
+      nowMillis = Math.max(nowMillis, entry.leaderTimeMillis());
+      appliedIndex = entry.index();
+      reply = applyCommand(entry);
+    } finally {
+      lock.writeLock().unlock();
+    }
+    answerPendingPolls();
+    return reply.toByteString();
+  }
+
+  private CommandReply applyCommand(CommittedEntry entry) {
+    Command command;
+    try {
+      command = parseCommand(entry.command());
+      validator.check(command);
+    } catch (InvalidCommandException e) {
+      return CommandReply.newBuilder().setError(invalid(e.getMessage())).build();
+    }
+    Mutation m = new Mutation();
+    CommandReply.Builder reply = CommandReply.newBuilder();
+    Error error = switch (command.getOpCase()) {
+      case PUT -> {
+        Error e = checkLease(command.getPut());
+        if (e == null) {
+          reply.setPut(put(command.getPut(), m));
+        }
+        yield e;
+      }
+      case DELETE -> {
+        reply.setDelete(delete(command.getDelete(), m));
+        yield null;
+      }
+      case TXN -> {
+        TxnResult r = txn(command.getTxn(), m);
+        if (r.error == null) {
+          reply.setTxn(r.response);
+        }
+        yield r.error;
+      }
+      case LEASE_GRANT -> grant(command.getLeaseGrant(), entry.index(), reply);
+      case LEASE_KEEP_ALIVE -> {
+        LeaseTable.Lease lease = leases.get(command.getLeaseKeepAlive().getId());
+        if (lease == null) {
+          yield leaseNotFound(command.getLeaseKeepAlive().getId());
+        }
+        lease.deadlineMillis = nowMillis + lease.ttlMillis;
+        reply.setLeaseKeepAlive(LeaseKeepAliveResponse.newBuilder()
+            .setId(lease.id).setTtlMillis(lease.ttlMillis));
+        yield null;
+      }
+      case LEASE_REVOKE -> {
+        long id = command.getLeaseRevoke().getId();
+        if (leases.get(id) == null) {
+          yield leaseNotFound(id);
+        }
+        int deleted = revoke(id, m);
+        reply.setLeaseRevoke(LeaseRevokeResponse.newBuilder()
+            .setRevision(m.revisionAfter()).setDeletedKeys(deleted));
+        yield null;
+      }
+      case LEASE_EXPIRE -> {
+        LeaseExpireResponse.Builder expired = LeaseExpireResponse.newBuilder();
+        for (long id : command.getLeaseExpire().getIdsList()) {
+          LeaseTable.Lease lease = leases.get(id);
+          // The leader proposed this on its own clock; only log time decides.
+          if (lease != null && lease.deadlineMillis <= nowMillis) {
+            revoke(id, m);
+            expired.addExpired(id);
+          }
+        }
+        reply.setLeaseExpire(expired.setRevision(m.revisionAfter()));
+        yield null;
+      }
+      case OP_NOT_SET -> invalid("command has no operation");
+    };
+    if (error != null) {
+      return CommandReply.newBuilder().setError(error).build();
+    }
+    m.commit();
+    return reply.build();
+  }
+
+  private Error grant(LeaseGrantRequest request, long index, CommandReply.Builder reply) {
+    // The log index is unique and the same on every replica: a deterministic fresh id.
+    long id = request.getId() != 0 ? request.getId() : index;
+    if (leases.get(id) != null) {
+      return invalid("lease " + id + " already exists");
+    }
+    leases.grant(id, request.getTtlMillis(), nowMillis);
+    reply.setLeaseGrant(LeaseGrantResponse.newBuilder()
+        .setId(id).setTtlMillis(request.getTtlMillis()));
+    return null;
+  }
+
+  private PutResponse put(PutRequest request, Mutation m) {
+    long rev = m.write();
+    KeyValue prev = store.put(request.getKey(), request.getValue(), request.getLease(), rev);
+    if (prev != null && prev.getLease() != request.getLease()) {
+      leases.detach(prev.getLease(), request.getKey());
+    }
+    leases.attach(request.getLease(), request.getKey());
+    KeyValue kv = store.get(request.getKey());
+    m.events.add(Event.newBuilder().setType(Event.Type.PUT).setKv(kv).build());
+    PutResponse.Builder out = PutResponse.newBuilder().setRevision(rev);
+    if (request.getPrevKv() && prev != null) {
+      out.setPrevKv(prev);
+    }
+    return out.build();
+  }
+
+  private DeleteResponse delete(DeleteRequest request, Mutation m) {
+    List<KeyValue> doomed =
+        new ArrayList<>(store.range(request.getKey(), request.getPrefix()).values());
+    DeleteResponse.Builder out = DeleteResponse.newBuilder().setDeleted(doomed.size());
+    for (KeyValue kv : doomed) {
+      deleteKey(kv, m);
+      if (request.getPrevKv()) {
+        out.addPrevKvs(kv);
+      }
+    }
+    return out.setRevision(m.revisionAfter()).build();
+  }
+
+  private void deleteKey(KeyValue prev, Mutation m) {
+    long rev = m.write();
+    store.remove(prev.getKey());
+    leases.detach(prev.getLease(), prev.getKey());
+    m.events.add(Event.newBuilder()
+        .setType(Event.Type.DELETE)
+        .setKv(KeyValue.newBuilder().setKey(prev.getKey()).setModRevision(rev))
+        .setPrevKv(prev)
+        .build());
+  }
+
+  private int revoke(long id, Mutation m) {
+    LeaseTable.Lease lease = leases.remove(id);
+    int deleted = 0;
+    for (ByteString key : lease.keys) {
+      deleteKey(store.get(key), m);
+      deleted++;
+    }
+    return deleted;
+  }
+
+  private record TxnResult(TxnResponse response, Error error) {}
+
+  private TxnResult txn(TxnRequest request, Mutation m) {
+    boolean succeeded = true;
+    for (Compare compare : request.getCompareList()) {
+      succeeded &= holds(compare);
+    }
+    List<RequestOp> ops = succeeded ? request.getSuccessList() : request.getFailureList();
+    // Atomic: every lease a branch needs must exist before anything is written.
+    for (RequestOp op : ops) {
+      if (op.hasPut()) {
+        Error e = checkLease(op.getPut());
+        if (e != null) {
+          return new TxnResult(null, e);
+        }
+      }
+    }
+    TxnResponse.Builder out = TxnResponse.newBuilder().setSucceeded(succeeded);
+    for (RequestOp op : ops) {
+      ResponseOp.Builder r = ResponseOp.newBuilder();
+      switch (op.getRequestCase()) {
+        case RANGE -> r.setRange(range(op.getRange()));
+        case PUT -> r.setPut(put(op.getPut(), m));
+        case DELETE -> r.setDelete(delete(op.getDelete(), m));
+        case REQUEST_NOT_SET -> throw new IllegalStateException("validated op is empty");
+      }
+      out.addResponses(r);
+    }
+    return new TxnResult(out.setRevision(m.revisionAfter()).build(), null);
+  }
+
+  private boolean holds(Compare compare) {
+    KeyValue kv = store.get(compare.getKey());
+    int cmp = switch (compare.getTargetCase()) {
+      case VALUE -> KeyValueStore.ORDER.compare(
+          kv == null ? ByteString.EMPTY : kv.getValue(), compare.getValue());
+      case VERSION -> Long.compare(kv == null ? 0 : kv.getVersion(), compare.getVersion());
+      case CREATE_REVISION -> Long.compare(
+          kv == null ? 0 : kv.getCreateRevision(), compare.getCreateRevision());
+      case MOD_REVISION -> Long.compare(
+          kv == null ? 0 : kv.getModRevision(), compare.getModRevision());
+      case LEASE -> Long.compare(kv == null ? 0 : kv.getLease(), compare.getLease());
+      case TARGET_NOT_SET -> throw new IllegalStateException("validated compare has no target");
+    };
+    return switch (compare.getResult()) {
+      case EQUAL -> cmp == 0;
+      case NOT_EQUAL -> cmp != 0;
+      case GREATER -> cmp > 0;
+      case LESS -> cmp < 0;
+      case UNRECOGNIZED -> false;
+    };
+  }
+
+  private RangeResponse range(RangeRequest request) {
+    Map<ByteString, KeyValue> found = store.range(request.getKey(), request.getPrefix());
+    RangeResponse.Builder out =
+        RangeResponse.newBuilder().setRevision(revision).setCount(found.size());
+    if (request.getCountOnly()) {
+      return out.build();
+    }
+    long limit = request.getLimit() == 0 ? Long.MAX_VALUE : request.getLimit();
+    for (KeyValue kv : found.values()) {
+      if (out.getKvsCount() >= limit) {
+        out.setMore(true);
+        break;
+      }
+      out.addKvs(request.getKeysOnly() ? kv.toBuilder().clearValue().build() : kv);
+    }
+    return out.build();
+  }
+
+  private Error checkLease(PutRequest put) {
+    return put.getLease() == 0 || leases.get(put.getLease()) != null
+        ? null
+        : leaseNotFound(put.getLease());
+  }
+
+  /** Writes of one command: they share the next revision, and land only on {@link #commit}. */
+  private final class Mutation {
+    final List<Event> events = new ArrayList<>();
+    boolean wrote;
+
+    long write() {
+      wrote = true;
+      return revision + 1;
+    }
+
+    long revisionAfter() {
+      return wrote ? revision + 1 : revision;
+    }
+
+    void commit() {
+      if (wrote) {
+        revision++;
+        events.forEach(history::append);
+      }
+    }
+  }
+
+  // ---- Queries ------------------------------------------------------------------------
+
+  @Override
+  public CompletableFuture<ByteString> query(ByteString request) {
+    Query query;
+    try {
+      query = Query.parseFrom(request);
+    } catch (InvalidProtocolBufferException e) {
+      return done(QueryReply.newBuilder().setError(invalid("malformed query: " + e.getMessage())));
+    }
+    lock.readLock().lock();
+    try {
+      return switch (query.getOpCase()) {
+        case RANGE -> {
+          try {
+            validator.checkRange(query.getRange());
+          } catch (InvalidCommandException e) {
+            yield done(QueryReply.newBuilder().setError(invalid(e.getMessage())));
+          }
+          yield done(QueryReply.newBuilder().setRange(range(query.getRange())));
+        }
+        case LEASE_LIST -> done(QueryReply.newBuilder().setLeaseList(
+            LeaseListResponse.newBuilder().addAllLeases(leases.infos()).setNowMillis(nowMillis)));
+        case STATE_DIGEST -> done(QueryReply.newBuilder().setStateDigest(digest()));
+        case WATCH_POLL -> poll(query.getWatchPoll());
+        case OP_NOT_SET -> done(QueryReply.newBuilder().setError(invalid("query has no operation")));
+      };
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /** Called with the read lock held, so no event can slip in before the poll is registered. */
+  private CompletableFuture<ByteString> poll(WatchPollRequest request) {
+    QueryReply now = evaluate(request);
+    if (now.hasError() || now.getWatchPoll().getEventsCount() > 0 || request.getWaitMillis() <= 0) {
+      return done(now.toBuilder());
+    }
+    CompletableFuture<ByteString> future = new CompletableFuture<ByteString>()
+        .completeOnTimeout(now.toByteString(), request.getWaitMillis(), TimeUnit.MILLISECONDS);
+    synchronized (pending) {
+      pending.add(new PendingPoll(request, future));
+    }
+    return future;
+  }
+
+  private QueryReply evaluate(WatchPollRequest request) {
+    EventHistory.PollResult r = history.poll(request, revision);
+    return r.error() != null
+        ? QueryReply.newBuilder().setError(r.error()).build()
+        : QueryReply.newBuilder().setWatchPoll(r.response()).build();
+  }
+
+  private void answerPendingPolls() {
+    List<Map.Entry<CompletableFuture<ByteString>, QueryReply>> answers = new ArrayList<>();
+    synchronized (pending) {
+      if (pending.isEmpty()) {
+        return;
+      }
+      lock.readLock().lock();
+      try {
+        pending.removeIf(p -> {
+          if (p.future.isDone()) {
+            return true;
+          }
+          QueryReply r = evaluate(p.request);
+          if (r.hasError() || r.getWatchPoll().getEventsCount() > 0) {
+            answers.add(Map.entry(p.future, r));
+            return true;
+          }
+          return false;
+        });
+      } finally {
+        lock.readLock().unlock();
+      }
+    }
+    answers.forEach(a -> a.getKey().complete(a.getValue().toByteString()));
+  }
+
+  private record PendingPoll(WatchPollRequest request, CompletableFuture<ByteString> future) {}
+
+  private static CompletableFuture<ByteString> done(QueryReply.Builder reply) {
+    return CompletableFuture.completedFuture(reply.build().toByteString());
+  }
+
+  // ---- Snapshots ----------------------------------------------------------------------
+
+  @Override
+  public void writeSnapshot(OutputStream out) throws IOException {
+    lock.readLock().lock();
+    try {
+      writeBody(out);
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  private void writeBody(OutputStream out) throws IOException {
+    SnapshotHeader.newBuilder()
+        .setRevision(revision)
+        .setNowMillis(nowMillis)
+        .setAppliedIndex(appliedIndex)
+        .setKvCount(store.size())
+        .setLeaseCount(leases.size())
+        .build()
+        .writeDelimitedTo(out);
+    for (KeyValue kv : store.all()) {
+      kv.writeDelimitedTo(out);
+    }
+    for (LeaseTable.Lease lease : leases.all()) {
+      LeaseTable.record(lease).writeDelimitedTo(out);
+    }
+  }
+
+  @Override
+  public void restoreSnapshot(InputStream in) throws IOException {
+    SnapshotHeader header = SnapshotHeader.parseDelimitedFrom(in);
+    if (header == null) {
+      throw new IOException("snapshot is empty");
+    }
+    KeyValueStore newStore = new KeyValueStore();
+    for (long i = 0; i < header.getKvCount(); i++) {
+      newStore.load(readDelimited(in, KeyValue.parser()));
+    }
+    LeaseTable newLeases = new LeaseTable();
+    for (long i = 0; i < header.getLeaseCount(); i++) {
+      newLeases.load(readDelimited(in, LeaseRecord.parser()));
+    }
+    for (KeyValue kv : newStore.all()) {
+      if (kv.getLease() != 0) {
+        if (newLeases.get(kv.getLease()) == null) {
+          throw new IOException("snapshot key " + kv.getKey().toStringUtf8()
+              + " refers to missing lease " + kv.getLease());
+        }
+        newLeases.attach(kv.getLease(), kv.getKey());
+      }
+    }
+    lock.writeLock().lock();
+    try {
+      store = newStore;
+      leases = newLeases;
+      revision = header.getRevision();
+      nowMillis = header.getNowMillis();
+      appliedIndex = header.getAppliedIndex();
+      history.reset(revision);
+    } finally {
+      lock.writeLock().unlock();
+    }
+    answerPendingPolls();
+  }
+
+  private static <T> T readDelimited(InputStream in, com.google.protobuf.Parser<T> parser)
+      throws IOException {
+    T item = parser.parseDelimitedFrom(in);
+    if (item == null) {
+      throw new IOException("snapshot ends early");
+    }
+    return item;
+  }
+
+  /** A SHA-256 of the whole replicated state; equal on replicas at the same applied index. */
+  public StateDigestResponse digest() {
+    MessageDigest sha;
+    try {
+      sha = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK always has SHA-256", e);
+    }
+    lock.readLock().lock();
+    try (DigestOutputStream out = new DigestOutputStream(OutputStream.nullOutputStream(), sha)) {
+      writeBody(out);
+      return StateDigestResponse.newBuilder()
+          .setAppliedIndex(appliedIndex)
+          .setRevision(revision)
+          .setSha256(ByteString.copyFrom(sha.digest()))
+          .build();
+    } catch (IOException e) {
+      throw new IllegalStateException("writing to a null stream failed", e);
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /** The store's current revision. */
+  public long revision() {
+    lock.readLock().lock();
+    try {
+      return revision;
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  // ---- Helpers ------------------------------------------------------------------------
+
+  private static Command parseCommand(ByteString bytes) throws InvalidCommandException {
+    try {
+      return Command.parseFrom(bytes);
+    } catch (InvalidProtocolBufferException e) {
+      throw new InvalidCommandException("malformed command: " + e.getMessage());
+    }
+  }
+
+  private static Error invalid(String message) {
+    return Error.newBuilder().setCode(Error.Code.INVALID_ARGUMENT).setMessage(message).build();
+  }
+
+  private static Error leaseNotFound(long id) {
+    return Error.newBuilder()
+        .setCode(Error.Code.LEASE_NOT_FOUND)
+        .setMessage("lease " + id + " not found")
+        .build();
+  }
+}

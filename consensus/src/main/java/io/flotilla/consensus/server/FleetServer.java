@@ -1,0 +1,304 @@
+package io.flotilla.consensus.server;
+
+import io.flotilla.consensus.kv.FleetStateMachine;
+import io.flotilla.consensus.kv.Limits;
+import io.flotilla.consensus.ratis.RatisStateMachine;
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.GroupManagementRequest;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.server.DivisionInfo;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.util.SizeInBytes;
+import org.apache.ratis.util.TimeDuration;
+
+/**
+ * One agent's Raft server: hosts its replicas of one or more groups (Ratis multi-raft), each
+ * running a {@link FleetStateMachine}, on one gRPC port and one storage directory.
+ *
+ * <p>Reads that clients ask to be linearizable go through ReadIndex, or the leader's lease
+ * with {@link ReadMode#LEADER_LEASE}. Snapshots are taken automatically every
+ * {@code snapshotThreshold} entries and the log is purged up to them; a follower that falls
+ * behind the purged log is brought up to date by installing the leader's snapshot. Leases are
+ * expired by the leader of each group, through the log.
+ *
+ * <p>A server restarted on the same storage directory and address recovers every group it was
+ * a member of, with every entry it had acknowledged.
+ */
+public final class FleetServer implements Closeable {
+  private final Builder config;
+  private final RaftServer server;
+  private final ScheduledExecutorService timers;
+  private final LeaseExpirer expirer;
+  private final AtomicLong callIds = new AtomicLong();
+  private volatile String address;
+
+  private FleetServer(Builder b) throws IOException {
+    this.config = b;
+    this.server = RaftServer.newBuilder()
+        .setServerId(RaftPeerId.valueOf(b.id))
+        .setProperties(properties(b))
+        .setStateMachineRegistry(
+            gid -> new RatisStateMachine(new FleetStateMachine(b.limits), b.clock))
+        .setOption(RaftStorage.StartupOption.RECOVER)
+        .build();
+    this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "flotilla-timers-" + b.id);
+      t.setDaemon(true);
+      return t;
+    });
+    this.expirer = new LeaseExpirer(this, b.clock);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  private static RaftProperties properties(Builder b) {
+    RaftProperties p = new RaftProperties();
+    RaftServerConfigKeys.setStorageDir(p, List.of(b.storageDir.toFile()));
+    GrpcConfigKeys.Server.setHost(p, b.host);
+    GrpcConfigKeys.Server.setPort(p, b.port);
+    RaftServerConfigKeys.Rpc.setTimeoutMin(p, duration(b.profile.electionTimeoutMin()));
+    RaftServerConfigKeys.Rpc.setTimeoutMax(p, duration(b.profile.electionTimeoutMax()));
+    RaftServerConfigKeys.Rpc.setRequestTimeout(p, duration(b.profile.requestTimeout()));
+    RaftServerConfigKeys.LeaderElection.setPreVote(p, true);
+    RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
+    RaftServerConfigKeys.Read.setLeaderLeaseEnabled(p, b.readMode == ReadMode.LEADER_LEASE);
+    RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
+    RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, b.snapshotThreshold);
+    RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, 2);
+    RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
+    RaftServerConfigKeys.Log.setPurgeGap(p, b.purgeGap);
+    if (b.logSegmentSize != null) {
+      RaftServerConfigKeys.Log.setSegmentSizeMax(p, b.logSegmentSize);
+    }
+    return p;
+  }
+
+  private static TimeDuration duration(java.time.Duration d) {
+    return TimeDuration.valueOf(d.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Starts the server and joins the groups it was built with; recovers stored groups. */
+  public FleetServer start() throws IOException {
+    server.start();
+    InetSocketAddress bound = server.getServerRpc().getInetSocketAddress();
+    address = config.host + ":" + bound.getPort();
+    for (FleetGroup g : config.groups) {
+      if (!hosts(g.ratisId())) {
+        addGroup(g);
+      }
+    }
+    timers.scheduleWithFixedDelay(expirer::run, 200, 200, TimeUnit.MILLISECONDS);
+    return this;
+  }
+
+  public String id() {
+    return config.id;
+  }
+
+  /** The host:port peers and clients reach this server on (the bound port when built with 0). */
+  public String address() {
+    return Objects.requireNonNull(address, "server not started");
+  }
+
+  public TuningProfile profile() {
+    return config.profile;
+  }
+
+  /**
+   * Starts this server's replica of a group with the given members. Every initial member calls
+   * this with the same group; a member added later to a running group calls {@link #joinGroup}.
+   */
+  public void addGroup(FleetGroup group) throws IOException {
+    groupManagement(GroupManagementRequest.newAdd(ClientId.randomId(), serverId(),
+        callIds.incrementAndGet(), group.toRatis()));
+  }
+
+  /**
+   * Prepares an empty replica of a running group, for its leader to add this server to: with no
+   * members of its own it cannot elect itself, and it learns the configuration from the leader.
+   */
+  public void joinGroup(String name) throws IOException {
+    groupManagement(GroupManagementRequest.newAdd(ClientId.randomId(), serverId(),
+        callIds.incrementAndGet(), RaftGroup.valueOf(FleetGroup.ratisId(name))));
+  }
+
+  private void groupManagement(GroupManagementRequest request) throws IOException {
+    RaftClientReply reply = server.groupManagement(request);
+    if (!reply.isSuccess()) {
+      throw new IOException("group change on " + config.id + " failed", reply.getException());
+    }
+  }
+
+  /** Whether this server hosts a replica of the named group. */
+  public boolean hosts(String group) throws IOException {
+    return hosts(FleetGroup.ratisId(group));
+  }
+
+  private boolean hosts(RaftGroupId gid) throws IOException {
+    for (RaftGroupId id : server.getGroupIds()) {
+      if (id.equals(gid)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** This server's replica of a group's state, for local reads and digests. */
+  public FleetStateMachine stateMachine(String group) throws IOException {
+    return (FleetStateMachine) ratisStateMachine(FleetGroup.ratisId(group)).stateMachine();
+  }
+
+  RatisStateMachine ratisStateMachine(RaftGroupId gid) throws IOException {
+    return (RatisStateMachine) server.getDivision(gid).getStateMachine();
+  }
+
+  public GroupStatus status(String group) throws IOException {
+    RaftServer.Division d = server.getDivision(FleetGroup.ratisId(group));
+    DivisionInfo info = d.getInfo();
+    RaftPeerId leader = info.getLeaderId();
+    return new GroupStatus(group, config.id, info.getCurrentRole().name(),
+        info.getCurrentTerm(), leader == null ? "" : leader.toString(), info.isLeaderReady(),
+        d.getRaftLog().getLastCommittedIndex(), info.getLastAppliedIndex());
+  }
+
+  /** The underlying Ratis server, for administration this class does not wrap. */
+  public RaftServer ratis() {
+    return server;
+  }
+
+  List<RaftGroupId> groupIds() throws IOException {
+    List<RaftGroupId> ids = new ArrayList<>();
+    server.getGroupIds().forEach(ids::add);
+    return ids;
+  }
+
+  RaftPeerId serverId() {
+    return server.getId();
+  }
+
+  long nextCallId() {
+    return callIds.incrementAndGet();
+  }
+
+  @Override
+  public void close() throws IOException {
+    timers.shutdownNow();
+    server.close();
+  }
+
+  /** Settings for a {@link FleetServer}; {@link #id} and {@link #storageDir} are required. */
+  public static final class Builder {
+    private String id;
+    private String host = "127.0.0.1";
+    private int port;
+    private Path storageDir;
+    private TuningProfile profile = TuningProfile.LAN;
+    private ReadMode readMode = ReadMode.READ_INDEX;
+    private Limits limits = Limits.DEFAULT;
+    private long snapshotThreshold = 20_000;
+    private int purgeGap = 1024;
+    private SizeInBytes logSegmentSize;
+    private LongSupplier clock = System::currentTimeMillis;
+    private final List<FleetGroup> groups = new ArrayList<>();
+
+    public Builder id(String id) {
+      this.id = id;
+      return this;
+    }
+
+    /** Host to bind and advertise; port 0 picks a free one. */
+    public Builder address(String host, int port) {
+      this.host = host;
+      this.port = port;
+      return this;
+    }
+
+    public Builder storageDir(Path dir) {
+      this.storageDir = dir;
+      return this;
+    }
+
+    public Builder profile(TuningProfile profile) {
+      this.profile = profile;
+      return this;
+    }
+
+    public Builder readMode(ReadMode mode) {
+      this.readMode = mode;
+      return this;
+    }
+
+    /** Must be the same on every member of a group. */
+    public Builder limits(Limits limits) {
+      this.limits = limits;
+      return this;
+    }
+
+    /** Take a snapshot every this many applied entries. */
+    public Builder snapshotThreshold(long entries) {
+      this.snapshotThreshold = entries;
+      return this;
+    }
+
+    /** Purge the log only once this many entries are covered by a snapshot. */
+    public Builder purgeGap(int entries) {
+      this.purgeGap = entries;
+      return this;
+    }
+
+    /** Largest log segment; only whole closed segments are purged. */
+    public Builder logSegmentSize(String size) {
+      this.logSegmentSize = SizeInBytes.valueOf(size);
+      return this;
+    }
+
+    /** The wall clock this server stamps its proposals with. */
+    public Builder clock(LongSupplier clock) {
+      this.clock = clock;
+      return this;
+    }
+
+    /** A group to start (or recover) at {@link FleetServer#start}; this server must be in it. */
+    public Builder group(FleetGroup group) {
+      this.groups.add(group);
+      return this;
+    }
+
+    public FleetServer build() throws IOException {
+      if (id == null || id.isBlank()) {
+        throw new IllegalArgumentException("server id is required");
+      }
+      Objects.requireNonNull(storageDir, "storageDir is required");
+      for (FleetGroup g : groups) {
+        if (g.peer(id).isEmpty()) {
+          throw new IllegalArgumentException("server " + id + " is not a member of group "
+              + g.name());
+        }
+      }
+      Files.createDirectories(storageDir);
+      return new FleetServer(this);
+    }
+  }
+}

@@ -1,0 +1,8 @@
+package io.flotilla.consensus.statemachine;
+
+/** A command that can never apply: malformed bytes, an empty key, a value over the limit. */
+public final class InvalidCommandException extends Exception {
+  public InvalidCommandException(String message) {
+    super(message);
+  }
+}

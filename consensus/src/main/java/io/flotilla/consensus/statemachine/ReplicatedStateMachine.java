@@ -1,0 +1,48 @@
+package io.flotilla.consensus.statemachine;
+
+import com.google.protobuf.ByteString;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * An application state machine replicated by Raft.
+ *
+ * <p>Every replica applies the same committed entries in the same order, so {@link #apply} must
+ * be a pure function of the current state and the entry: it must not read the wall clock, use
+ * unseeded randomness, or depend on anything outside the state machine. Time that a command
+ * needs comes from {@link CommittedEntry#leaderTimeMillis()}, stamped by the leader when it
+ * proposed the entry. The same classes run under Apache Ratis in an agent node and under the
+ * swarm simulator's own Raft, so they must not depend on either.
+ *
+ * <p>{@link #apply} and {@link #writeSnapshot}/{@link #restoreSnapshot} are called from one
+ * thread at a time; {@link #query} may be called concurrently with them.
+ */
+public interface ReplicatedStateMachine {
+
+  /**
+   * Checks a command before the leader proposes it, so that a command that can never apply is
+   * refused without using a log entry. State-dependent checks belong in {@link #apply}, which
+   * must also reject invalid commands by itself: a validated command can still be invalid by
+   * the time it commits.
+   *
+   * @throws InvalidCommandException with a one-line reason when the command is malformed
+   */
+  default void validate(ByteString command) throws InvalidCommandException {}
+
+  /** Applies one committed entry and returns the reply for the client that proposed it. */
+  ByteString apply(CommittedEntry entry);
+
+  /**
+   * Answers a read-only request from the applied state. The future may complete later (for
+   * example a watch poll waiting for new events), but must not block the calling thread.
+   */
+  CompletableFuture<ByteString> query(ByteString request);
+
+  /** Writes the whole applied state; restoring it must give an identical state. */
+  void writeSnapshot(OutputStream out) throws IOException;
+
+  /** Replaces the whole state with a snapshot written by {@link #writeSnapshot}. */
+  void restoreSnapshot(InputStream in) throws IOException;
+}

@@ -25,6 +25,7 @@ import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
 import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
 import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
+import org.apache.ratis.util.LifeCycle;
 import org.apache.ratis.util.MD5FileUtil;
 
 /**
@@ -55,13 +56,20 @@ public final class RatisStateMachine extends BaseStateMachine {
       throws IOException {
     super.initialize(server, groupId, raftStorage);
     storage.init(raftStorage);
-    loadLatestSnapshot();
+    getLifeCycle().startAndTransition(this::loadLatestSnapshot, IOException.class);
+  }
+
+  /** Ratis pauses the state machine before it installs a snapshot from the leader. */
+  @Override
+  public void pause() {
+    getLifeCycle().transition(LifeCycle.State.PAUSING);
+    getLifeCycle().transition(LifeCycle.State.PAUSED);
   }
 
   /** Called after the leader installed a snapshot on this follower: it must be loaded. */
   @Override
   public void reinitialize() throws IOException {
-    loadLatestSnapshot();
+    getLifeCycle().startAndTransition(this::loadLatestSnapshot, IOException.class);
   }
 
   private void loadLatestSnapshot() throws IOException {

@@ -45,7 +45,8 @@ public final class Watch implements AutoCloseable {
         .build();
     client.queryAsync(Query.newBuilder().setWatchPoll(request).build(),
             ReadConsistency.LINEARIZABLE)
-        .whenComplete((reply, error) -> {
+        // Deliver on our own thread: a listener that calls the client must not block Ratis's.
+        .whenCompleteAsync((reply, error) -> {
           if (closed) {
             return;
           }
@@ -65,9 +66,8 @@ public final class Watch implements AutoCloseable {
             listener.onEvents(r.getEventsList());
           }
           nextRevision = r.getNextRevision();
-          // A fresh task, not a nested call: replies can complete synchronously.
-          timer.execute(this::poll);
-        });
+          poll();
+        }, timer);
   }
 
   /** The revision the next event delivered will be at least at. */

@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * Receives a watch's events: every committed event on the watched keys, once each, in
- * revision order, from one thread at a time.
+ * revision order, on the client's watch thread. A listener may call the client, but while it
+ * runs the client's other watches wait.
  */
 public interface WatchListener {
   void onEvents(List<Event> events);

@@ -1,0 +1,145 @@
+package io.flotilla.consensus.election;
+
+import com.google.protobuf.ByteString;
+import io.flotilla.consensus.client.FleetClient;
+import io.flotilla.consensus.client.FleetException;
+import io.flotilla.consensus.client.ReadConsistency;
+import io.flotilla.consensus.client.Watch;
+import io.flotilla.consensus.proto.Compare;
+import io.flotilla.consensus.proto.Event;
+import io.flotilla.consensus.proto.KeyValue;
+import io.flotilla.consensus.proto.PutRequest;
+import io.flotilla.consensus.proto.RangeRequest;
+import io.flotilla.consensus.proto.RangeResponse;
+import io.flotilla.consensus.proto.RequestOp;
+import io.flotilla.consensus.proto.TxnRequest;
+import io.flotilla.consensus.proto.TxnResponse;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+/**
+ * Elects one holder of an application role (say, the mission coordinator) among agents.
+ *
+ * <p>Each candidate writes a key under {@code election/<name>/} attached to its own lease; the
+ * candidate whose key was created first holds the role. A waiting candidate watches only the
+ * key just before its own, so a resignation wakes one agent, not all of them. Because the key
+ * lives on the candidate's lease, an agent that stops keeping its lease alive (it crashed, or
+ * lost its link for longer than the TTL) loses the role when the lease expires, and the next
+ * candidate takes over. At any revision of the store at most one candidate holds the role.
+ */
+public final class Election {
+  private final FleetClient client;
+  private final String name;
+  private final ByteString prefix;
+
+  public Election(FleetClient client, String name) {
+    if (name.isEmpty() || name.contains("/")) {
+      throw new IllegalArgumentException("election name must be non-empty and contain no '/'");
+    }
+    this.client = client;
+    this.name = name;
+    this.prefix = ByteString.copyFromUtf8("election/" + name + "/");
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /**
+   * Becomes a candidate with {@code value} as what it proclaims, and blocks until it holds the
+   * role. On timeout the candidacy is withdrawn and a {@code TIMEOUT} {@link FleetException}
+   * thrown; if the lease ends while waiting, {@code LEASE_NOT_FOUND}.
+   */
+  public Leadership campaign(long leaseId, String value, Duration timeout)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    ByteString key = prefix.concat(ByteString.copyFromUtf8(String.format("%016x", leaseId)));
+    TxnResponse created = client.txn(TxnRequest.newBuilder()
+        .addCompare(Compare.newBuilder().setKey(key).setCreateRevision(0))
+        .addSuccess(RequestOp.newBuilder().setPut(PutRequest.newBuilder()
+            .setKey(key).setValue(ByteString.copyFromUtf8(value)).setLease(leaseId)))
+        .addFailure(RequestOp.newBuilder().setRange(RangeRequest.newBuilder().setKey(key)))
+        .build());
+    long myRevision = created.getSucceeded()
+        ? created.getRevision()
+        : created.getResponses(0).getRange().getKvs(0).getCreateRevision();
+    Leadership mine = new Leadership(this, key, myRevision, leaseId);
+    while (true) {
+      RangeResponse all = candidates();
+      if (all.getKvsList().stream().noneMatch(kv -> kv.getKey().equals(key))) {
+        throw new FleetException(FleetException.Code.LEASE_NOT_FOUND,
+            "candidacy in " + name + " ended: lease " + leaseId + " expired or was revoked");
+      }
+      Optional<KeyValue> ahead = all.getKvsList().stream()
+          .filter(kv -> kv.getCreateRevision() < myRevision)
+          .max(Comparator.comparingLong(KeyValue::getCreateRevision));
+      if (ahead.isEmpty()) {
+        return mine;
+      }
+      long remaining = deadline - System.nanoTime();
+      if (remaining <= 0 || !awaitDeletion(ahead.get().getKey(), all.getRevision(), remaining)) {
+        mine.resign();
+        throw new FleetException(FleetException.Code.TIMEOUT,
+            "not elected in " + name + " within " + timeout);
+      }
+    }
+  }
+
+  private boolean awaitDeletion(ByteString key, long seenAt, long nanos)
+      throws InterruptedException {
+    CountDownLatch gone = new CountDownLatch(1);
+    try (Watch ignored = client.watch(key.toStringUtf8(), false, seenAt + 1, events -> {
+      if (events.stream().anyMatch(e -> e.getType() == Event.Type.DELETE)) {
+        gone.countDown();
+      }
+    })) {
+      return gone.await(nanos, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  /** The current holder's key and proclaimed value, if anyone holds the role. */
+  public Optional<KeyValue> leader() {
+    return holder(candidates());
+  }
+
+  /**
+   * Calls {@code onChange} with the holder now, then each time the holder or its proclaimed
+   * value changes. Close the returned watch to stop.
+   */
+  public Watch observe(Consumer<Optional<KeyValue>> onChange) {
+    RangeResponse now = candidates();
+    AtomicReference<Optional<KeyValue>> last = new AtomicReference<>(holder(now));
+    onChange.accept(last.get());
+    return client.watch(prefix.toStringUtf8(), true, now.getRevision() + 1, events -> {
+      Optional<KeyValue> holder = leader();
+      Optional<KeyValue> previous = last.getAndSet(holder);
+      if (!sameHolder(previous, holder)) {
+        onChange.accept(holder);
+      }
+    });
+  }
+
+  private static boolean sameHolder(Optional<KeyValue> a, Optional<KeyValue> b) {
+    return Objects.equals(a.map(KeyValue::getKey), b.map(KeyValue::getKey))
+        && Objects.equals(a.map(KeyValue::getValue), b.map(KeyValue::getValue));
+  }
+
+  RangeResponse candidates() {
+    return client.range(RangeRequest.newBuilder().setKey(prefix).setPrefix(true).build(),
+        ReadConsistency.LINEARIZABLE);
+  }
+
+  private static Optional<KeyValue> holder(RangeResponse candidates) {
+    return candidates.getKvsList().stream().min(Comparator.comparingLong(KeyValue::getCreateRevision));
+  }
+
+  FleetClient client() {
+    return client;
+  }
+}

@@ -1,5 +1,6 @@
 package io.flotilla.cli;
 
+import org.slf4j.bridge.SLF4JBridgeHandler;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -11,6 +12,7 @@ import picocli.CommandLine.Command;
     description = "Raft consensus for fleets of autonomous agents.",
     subcommands = {
       CommandLine.HelpCommand.class,
+      FleetCommand.class,
     })
 public final class Flotilla implements Runnable {
 
@@ -25,6 +27,9 @@ public final class Flotilla implements Runnable {
   }
 
   public static void main(String[] args) {
+    // Ratis's shaded gRPC logs through java.util.logging; route it to the same place.
+    SLF4JBridgeHandler.removeHandlersForRootLogger();
+    SLF4JBridgeHandler.install();
     System.exit(newCommandLine().execute(args));
   }
 

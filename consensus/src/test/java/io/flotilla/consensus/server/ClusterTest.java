@@ -320,6 +320,59 @@ class ClusterTest {
     }
   }
 
+  @Test
+  void withLeaderLeaseReadsALinearizableReadSeesTheLatestWrite() throws Exception {
+    try (LocalFleet fleet = LocalFleet.start(dir, GROUP, 3, b -> b.readMode(ReadMode.LEADER_LEASE));
+        FleetClient client = fleet.client(WAIT)) {
+      fleet.awaitLeader(WAIT);
+      for (int i = 0; i < 20; i++) {
+        client.put("plan", "v" + i);
+        assertThat(client.get("plan").orElseThrow().getValue().toStringUtf8()).isEqualTo("v" + i);
+      }
+    }
+  }
+
+  @Test
+  void aClientOfAGroupWithNoLiveServerFailsWithinItsDeadlineInsteadOfRetryingForever()
+      throws Exception {
+    FleetGroup nowhere;
+    try (LocalFleet fleet = LocalFleet.start(dir, GROUP, 3)) {
+      nowhere = fleet.group();
+    }
+    try (FleetClient client = FleetClient.builder(nowhere).timeout(Duration.ofSeconds(2))
+        .attemptTimeout(Duration.ofMillis(500)).retries(100, Duration.ofMillis(50)).build()) {
+      long t0 = System.nanoTime();
+      assertThatThrownBy(() -> client.put("plan", "x"))
+          .isInstanceOfSatisfying(FleetException.class, e -> assertThat(e.code())
+              .isIn(FleetException.Code.TIMEOUT, FleetException.Code.UNAVAILABLE));
+      assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(20));
+    }
+  }
+
+  @Test
+  void leadershipMovesOnRequestAndVotersAddedDirectlyJoinTheQuorum() throws Exception {
+    try (LocalFleet fleet = LocalFleet.start(dir, GROUP, 3);
+        FleetClient client = fleet.client(WAIT)) {
+      FleetServer leader = fleet.awaitLeader(WAIT);
+      String target = otherThan(fleet, leader.id());
+
+      client.admin().transferLeadership(target);
+      await().atMost(WAIT).until(() -> fleet.leader().map(FleetServer::id).orElse("")
+          .equals(target));
+
+      client.admin().setPriority(target, 5);
+      assertThat(client.admin().members()).filteredOn(p -> p.id().equals(target))
+          .extracting(FleetPeer::priority).containsExactly(5);
+
+      FleetServer n4 = fleet.startNew("n4");
+      client.admin().addVoter(FleetPeer.voter("n4", n4.address()));
+      assertThat(client.admin().members()).filteredOn(p -> p.role() == FleetPeer.Role.VOTER)
+          .hasSize(4);
+      client.put("after", "four voters");
+      Replicas.awaitIdentical(fleet, WAIT);
+    }
+  }
+
   // ---- helpers ------------------------------------------------------------------------
 
   private static void putUntilAcknowledged(FleetClient c, String key) {

@@ -2,7 +2,7 @@ package io.flotilla.consensus.server;
 
 import io.flotilla.consensus.proto.Command;
 import io.flotilla.consensus.proto.LeaseExpireRequest;
-import io.flotilla.consensus.proto.LeaseInfo;
+import io.flotilla.consensus.kv.LeaseExpiry;
 import io.flotilla.consensus.proto.LeaseListRequest;
 import io.flotilla.consensus.proto.Query;
 import io.flotilla.consensus.proto.QueryReply;
@@ -19,11 +19,7 @@ import org.apache.ratis.server.DivisionInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/**
- * On each group this server leads, proposes the expiry of leases whose deadline its clock has
- * passed. Like etcd, a new leader first grants every lease one full TTL from when it took
- * over, since keep-alives sent to the old leader may not have reached the log.
- */
+/** On each group this server leads, proposes the expiry of the leases {@link LeaseExpiry} picks. */
 final class LeaseExpirer {
   private static final Logger LOG = LoggerFactory.getLogger(LeaseExpirer.class);
 
@@ -67,12 +63,7 @@ final class LeaseExpirer {
         .query(Query.newBuilder().setLeaseList(LeaseListRequest.getDefaultInstance()).build()
             .toByteString())
         .join());
-    LeaseExpireRequest.Builder expire = LeaseExpireRequest.newBuilder();
-    for (LeaseInfo lease : reply.getLeaseList().getLeasesList()) {
-      if (lease.getDeadlineMillis() <= now && now >= since[1] + lease.getTtlMillis()) {
-        expire.addIds(lease.getId());
-      }
-    }
+    LeaseExpireRequest expire = LeaseExpiry.due(reply.getLeaseList().getLeasesList(), now, since[1]);
     if (expire.getIdsCount() == 0) {
       return;
     }

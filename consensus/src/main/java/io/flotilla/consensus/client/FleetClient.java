@@ -13,6 +13,7 @@ import io.flotilla.consensus.proto.LeaseInfo;
 import io.flotilla.consensus.proto.LeaseKeepAliveRequest;
 import io.flotilla.consensus.proto.LeaseKeepAliveResponse;
 import io.flotilla.consensus.proto.LeaseListRequest;
+import io.flotilla.consensus.proto.LeaseListResponse;
 import io.flotilla.consensus.proto.LeaseRevokeRequest;
 import io.flotilla.consensus.proto.LeaseRevokeResponse;
 import io.flotilla.consensus.proto.PutRequest;
@@ -176,16 +177,25 @@ public final class FleetClient implements AutoCloseable {
     return join(keepAliveAsync(leaseId));
   }
 
-  public LeaseRevokeResponse revokeLease(long leaseId) {
-    return join(submit(Command.newBuilder().setLeaseRevoke(
+  public CompletableFuture<LeaseRevokeResponse> revokeLeaseAsync(long leaseId) {
+    return submit(Command.newBuilder().setLeaseRevoke(
         LeaseRevokeRequest.newBuilder().setId(leaseId)).build(),
-        CommandReply::getLeaseRevoke));
+        CommandReply::getLeaseRevoke);
+  }
+
+  /** Ends a lease now and deletes the keys attached to it. */
+  public LeaseRevokeResponse revokeLease(long leaseId) {
+    return join(revokeLeaseAsync(leaseId));
+  }
+
+  public CompletableFuture<LeaseListResponse> leasesAsync() {
+    return queryAsync(Query.newBuilder()
+            .setLeaseList(LeaseListRequest.getDefaultInstance()).build(),
+        ReadConsistency.LINEARIZABLE).thenApply(QueryReply::getLeaseList);
   }
 
   public List<LeaseInfo> leases() {
-    return join(queryAsync(Query.newBuilder()
-            .setLeaseList(LeaseListRequest.getDefaultInstance()).build(),
-        ReadConsistency.LINEARIZABLE)).getLeaseList().getLeasesList();
+    return join(leasesAsync()).getLeasesList();
   }
 
   // ---- Watches ------------------------------------------------------------------------
@@ -196,8 +206,12 @@ public final class FleetClient implements AutoCloseable {
    * closed.
    */
   public Watch watch(String key, boolean prefix, long fromRevision, WatchListener listener) {
+    return watch(utf8(key), prefix, fromRevision, listener);
+  }
+
+  public Watch watch(ByteString key, boolean prefix, long fromRevision, WatchListener listener) {
     Watch w = new Watch(this, WatchPollRequest.newBuilder()
-        .setKey(utf8(key))
+        .setKey(key)
         .setPrefix(prefix)
         .setFromRevision(fromRevision)
         .setMaxEvents(1000)

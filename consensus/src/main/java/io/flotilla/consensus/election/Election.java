@@ -58,12 +58,17 @@ public final class Election {
    */
   public Leadership campaign(long leaseId, String value, Duration timeout)
       throws InterruptedException {
+    return campaign(leaseId, ByteString.copyFromUtf8(value), timeout);
+  }
+
+  public Leadership campaign(long leaseId, ByteString value, Duration timeout)
+      throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     ByteString key = prefix.concat(ByteString.copyFromUtf8(String.format("%016x", leaseId)));
     TxnResponse created = client.txn(TxnRequest.newBuilder()
         .addCompare(Compare.newBuilder().setKey(key).setCreateRevision(0))
         .addSuccess(RequestOp.newBuilder().setPut(PutRequest.newBuilder()
-            .setKey(key).setValue(ByteString.copyFromUtf8(value)).setLease(leaseId)))
+            .setKey(key).setValue(value).setLease(leaseId)))
         .addFailure(RequestOp.newBuilder().setRange(RangeRequest.newBuilder().setKey(key)))
         .build());
     long myRevision = created.getSucceeded()
@@ -89,6 +94,18 @@ public final class Election {
             "not elected in " + name + " within " + timeout);
       }
     }
+  }
+
+  /**
+   * The handle of a candidacy made earlier, from what {@link Leadership} reported; for a
+   * process that serves candidates over an API and keeps no handle between calls.
+   */
+  public Leadership resume(ByteString key, long createRevision, long leaseId) {
+    if (!key.startsWith(prefix)) {
+      throw new IllegalArgumentException("key " + key.toStringUtf8() + " is not in election "
+          + name);
+    }
+    return new Leadership(this, key, createRevision, leaseId);
   }
 
   private boolean awaitDeletion(ByteString key, long seenAt, long nanos)

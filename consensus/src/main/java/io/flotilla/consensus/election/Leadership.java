@@ -31,16 +31,24 @@ public final class Leadership {
     return leaseId;
   }
 
+  public long createRevision() {
+    return createRevision;
+  }
+
   /**
    * Publishes a new value for observers, only while this candidacy still exists.
    *
    * @return false if the role was lost (lease expired, or resigned)
    */
   public boolean proclaim(String value) {
+    return proclaim(ByteString.copyFromUtf8(value));
+  }
+
+  public boolean proclaim(ByteString value) {
     return election.client().txn(TxnRequest.newBuilder()
         .addCompare(stillMine())
         .addSuccess(RequestOp.newBuilder().setPut(PutRequest.newBuilder()
-            .setKey(key).setValue(ByteString.copyFromUtf8(value)).setLease(leaseId)))
+            .setKey(key).setValue(value).setLease(leaseId)))
         .build()).getSucceeded();
   }
 

@@ -19,7 +19,11 @@ import java.util.function.LongSupplier;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.proto.RaftProtos.ServerRpcProto;
 import org.apache.ratis.protocol.GroupManagementRequest;
+import org.apache.ratis.protocol.LeaderElectionManagementRequest;
+import org.apache.ratis.protocol.SnapshotManagementRequest;
+import org.apache.ratis.statemachine.SnapshotInfo;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
@@ -178,9 +182,62 @@ public final class FleetServer implements Closeable {
     RaftServer.Division d = server.getDivision(FleetGroup.ratisId(group));
     DivisionInfo info = d.getInfo();
     RaftPeerId leader = info.getLeaderId();
+    List<GroupStatus.Follower> followers = new ArrayList<>();
+    if (info.isLeader()) {
+      // Ratis lists followers and their match indices in the same order.
+      List<ServerRpcProto> rpcs = info.getRoleInfoProto().getLeaderInfo().getFollowerInfoList();
+      long[] match = info.getFollowerMatchIndices();
+      for (int i = 0; i < rpcs.size() && i < match.length; i++) {
+        followers.add(new GroupStatus.Follower(rpcs.get(i).getId().getId().toStringUtf8(),
+            match[i], rpcs.get(i).getLastRpcElapsedTimeMs()));
+      }
+    }
+    SnapshotInfo snapshot = d.getStateMachine().getLatestSnapshot();
     return new GroupStatus(group, config.id, info.getCurrentRole().name(),
         info.getCurrentTerm(), leader == null ? "" : leader.toString(), info.isLeaderReady(),
-        d.getRaftLog().getLastCommittedIndex(), info.getLastAppliedIndex());
+        d.getRaftLog().getLastCommittedIndex(), info.getLastAppliedIndex(),
+        snapshot == null ? -1 : snapshot.getIndex(),
+        snapshot == null ? 0 : snapshot.getFiles().stream().mapToLong(f -> f.getPath().toFile().length()).sum(),
+        followers);
+  }
+
+  /** Stops (or, with {@code paused} false, restarts) this server's part in the group's elections. */
+  public void pauseElections(String group, boolean paused) throws IOException {
+    RaftGroupId gid = FleetGroup.ratisId(group);
+    RaftClientReply reply = server.leaderElectionManagement(paused
+        ? LeaderElectionManagementRequest.newPause(ClientId.randomId(), serverId(), gid,
+            nextCallId())
+        : LeaderElectionManagementRequest.newResume(ClientId.randomId(), serverId(), gid,
+            nextCallId()));
+    if (!reply.isSuccess()) {
+      throw new IOException("election " + (paused ? "pause" : "resume") + " failed on "
+          + config.id, reply.getException());
+    }
+  }
+
+  /** Takes a snapshot of this server's replica now and returns its log index. */
+  public long snapshotNow(String group) throws IOException {
+    RaftClientReply reply = server.snapshotManagement(SnapshotManagementRequest.newCreate(
+        ClientId.randomId(), serverId(), FleetGroup.ratisId(group), nextCallId(), 30_000));
+    if (!reply.isSuccess()) {
+      throw new IOException("snapshot failed on " + config.id, reply.getException());
+    }
+    return reply.getLogIndex();
+  }
+
+  /** Ratis's name for this server's membership in a group, as its metrics are keyed. */
+  public String memberId(String group) throws IOException {
+    return server.getDivision(FleetGroup.ratisId(group)).getMemberId().toString();
+  }
+
+  /** Voters in the group's current configuration, as this server knows it. */
+  public int ratisVoterCount(String group) {
+    try {
+      return server.getDivision(FleetGroup.ratisId(group)).getRaftConf()
+          .getCurrentPeers().size();
+    } catch (IOException e) {
+      return 0;
+    }
   }
 
   /** The underlying Ratis server, for administration this class does not wrap. */

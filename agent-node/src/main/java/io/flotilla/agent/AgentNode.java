@@ -1,0 +1,175 @@
+package io.flotilla.agent;
+
+import io.flotilla.agent.config.AgentConfig;
+import io.flotilla.agent.grpc.ClusterService;
+import io.flotilla.agent.grpc.ElectionService;
+import io.flotilla.agent.grpc.Groups;
+import io.flotilla.agent.grpc.KvService;
+import io.flotilla.agent.grpc.LeaseService;
+import io.flotilla.agent.grpc.StatusService;
+import io.flotilla.agent.grpc.WatchService;
+import io.flotilla.agent.metrics.GroupMonitor;
+import io.flotilla.agent.metrics.MetricsEndpoint;
+import io.flotilla.agent.metrics.NodeMetrics;
+import io.flotilla.consensus.client.FleetClient;
+import io.flotilla.consensus.server.FleetGroup;
+import io.flotilla.consensus.server.FleetPeer;
+import io.flotilla.consensus.server.FleetServer;
+import io.flotilla.consensus.server.GroupStatus;
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An agent-node process's body: the agent's Raft server for its groups, its gRPC API, and its
+ * metrics endpoint. {@link #close} shuts down gracefully: where this node leads a group, it
+ * first hands leadership to the most caught-up voter.
+ */
+public final class AgentNode implements Closeable {
+  private static final Logger LOG = LoggerFactory.getLogger(AgentNode.class);
+
+  private final AgentConfig config;
+  private final FleetServer server;
+  private final Map<String, FleetClient> clients = new LinkedHashMap<>();
+  private final ScheduledExecutorService timer;
+  private final Server grpc;
+  private final MetricsEndpoint metrics;
+
+  private AgentNode(AgentConfig config) throws IOException {
+    this.config = config;
+    FleetServer.Builder b = FleetServer.builder()
+        .id(config.id())
+        .address(config.raftAddress().host(), config.raftAddress().port())
+        .storageDir(config.dataDir().resolve("raft"))
+        .profile(config.profile())
+        .readMode(config.readMode());
+    config.groups().forEach(b::group);
+    server = b.build().start();
+    try {
+      for (FleetGroup g : config.groups()) {
+        clients.put(g.name(), FleetClient.builder(g)
+            .timeout(config.profile().requestTimeout().multipliedBy(2))
+            .attemptTimeout(config.profile().requestTimeout())
+            .build());
+      }
+      Groups groups = new Groups(clients);
+      NodeMetrics[] nodeMetrics = new NodeMetrics[1];
+      GroupMonitor monitor = new GroupMonitor(server, groups(config),
+          change -> nodeMetrics[0].onChange(change));
+      nodeMetrics[0] = new NodeMetrics(server, monitor);
+      timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "flotilla-monitor");
+        t.setDaemon(true);
+        return t;
+      });
+      timer.scheduleWithFixedDelay(monitor::poll, 0, 200, TimeUnit.MILLISECONDS);
+      StatusService status = new StatusService(groups, server, Version.get(),
+          config.apiAddress().toString());
+      grpc = NettyServerBuilder.forAddress(
+              new InetSocketAddress(config.apiAddress().host(), config.apiAddress().port()))
+          .addService(new KvService(groups, config.id(), nodeMetrics[0]))
+          .addService(new LeaseService(groups))
+          .addService(new WatchService(groups))
+          .addService(new ElectionService(groups))
+          .addService(new ClusterService(groups, server, status))
+          .addService(status)
+          .build()
+          .start();
+      metrics = new MetricsEndpoint(new InetSocketAddress(config.metricsAddress().host(),
+          config.metricsAddress().port()), nodeMetrics[0], monitor);
+    } catch (IOException | RuntimeException e) {
+      clients.values().forEach(FleetClient::close);
+      server.close();
+      throw e;
+    }
+    LOG.info("agent {} up: raft {}, api {}:{}, metrics {}:{}, groups {}", config.id(),
+        server.address(), config.apiAddress().host(), grpc.getPort(),
+        config.metricsAddress().host(), metrics.port(), clients.keySet());
+  }
+
+  private static java.util.List<String> groups(AgentConfig config) {
+    return config.groups().stream().map(FleetGroup::name).toList();
+  }
+
+  /** Starts a node; the config must have passed {@code ConfigLoader.checkRunnable}. */
+  public static AgentNode start(AgentConfig config) throws IOException {
+    return new AgentNode(config);
+  }
+
+  public AgentConfig config() {
+    return config;
+  }
+
+  public int apiPort() {
+    return grpc.getPort();
+  }
+
+  public int metricsPort() {
+    return metrics.port();
+  }
+
+  public FleetServer server() {
+    return server;
+  }
+
+  /** Blocks until the API server stops. */
+  public void awaitTermination() throws InterruptedException {
+    grpc.awaitTermination();
+  }
+
+  @Override
+  public void close() throws IOException {
+    for (Map.Entry<String, FleetClient> e : clients.entrySet()) {
+      handOffLeadership(e.getKey(), e.getValue());
+    }
+    grpc.shutdown();
+    try {
+      grpc.awaitTermination(2, TimeUnit.SECONDS);
+    } catch (InterruptedException ie) {
+      Thread.currentThread().interrupt();
+    }
+    grpc.shutdownNow();
+    metrics.close();
+    timer.shutdownNow();
+    clients.values().forEach(FleetClient::close);
+    server.close();
+    LOG.info("agent {} stopped", config.id());
+  }
+
+  private void handOffLeadership(String group, FleetClient client) {
+    try {
+      GroupStatus s = server.status(group);
+      if (!s.isLeader()) {
+        return;
+      }
+      FleetGroup g = client.group();
+      Optional<GroupStatus.Follower> best = s.followers().stream()
+          .filter(f -> g.peer(f.id()).map(p -> p.role() == FleetPeer.Role.VOTER).orElse(true))
+          .max(Comparator.comparingLong(GroupStatus.Follower::matchIndex));
+      if (best.isPresent()) {
+        LOG.info("group {}: handing leadership to {} before shutdown", group, best.get().id());
+        client.admin().transferLeadership(best.get().id());
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("group {}: leadership hand-off failed ({}); stopping anyway", group,
+          e.getMessage());
+    }
+  }
+
+  /** How long a graceful stop may take at most, for callers that wait on it. */
+  public static Duration maxShutdown(AgentConfig config) {
+    return config.profile().requestTimeout().multipliedBy(3);
+  }
+}

@@ -1,0 +1,48 @@
+package io.flotilla.agent.config;
+
+import io.flotilla.consensus.server.FleetGroup;
+import io.flotilla.consensus.server.FleetPeer;
+import io.flotilla.consensus.server.ReadMode;
+import io.flotilla.consensus.server.TuningProfile;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A validated agent-node configuration: every field is present and consistent (the node is a
+ * member of each of its groups, at its own Raft address). Built by {@link ConfigLoader}.
+ *
+ * @param id the agent's id, unique in the fleet
+ * @param dataDir where the node keeps its Raft log and snapshots
+ * @param raftAddress host:port for Raft traffic between agents
+ * @param apiAddress host:port of the gRPC API for the agent's software and the CLI
+ * @param metricsAddress host:port of the HTTP endpoint ({@code /metrics}, {@code /healthz},
+ *     {@code /readyz})
+ * @param groups the Raft groups this node belongs to; the first is the default for API calls
+ */
+public record AgentConfig(
+    String id,
+    Path dataDir,
+    HostPort raftAddress,
+    HostPort apiAddress,
+    HostPort metricsAddress,
+    TuningProfile profile,
+    ReadMode readMode,
+    List<FleetGroup> groups) {
+
+  public AgentConfig {
+    groups = List.copyOf(groups);
+  }
+
+  /** host:port, as written in configuration. */
+  public record HostPort(String host, int port) {
+    @Override
+    public String toString() {
+      return host + ":" + port;
+    }
+  }
+
+  /** Default group of a node started with no groups configured: itself alone. */
+  static FleetGroup soloGroup(String id, HostPort raft) {
+    return FleetGroup.of("default", FleetPeer.voter(id, raft.toString()));
+  }
+}

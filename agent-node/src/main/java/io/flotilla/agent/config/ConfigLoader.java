@@ -1,0 +1,279 @@
+package io.flotilla.agent.config;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.flotilla.agent.config.AgentConfig.HostPort;
+import io.flotilla.consensus.server.FleetGroup;
+import io.flotilla.consensus.server.FleetPeer;
+import io.flotilla.consensus.server.ReadMode;
+import io.flotilla.consensus.server.TuningProfile;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Builds an {@link AgentConfig} from, in increasing precedence: defaults that run one node on
+ * this machine, a YAML file, {@code FLOTILLA_*} environment variables, and command-line
+ * overrides. Every problem is reported as a {@link ConfigException} naming the key.
+ *
+ * <pre>
+ * id: drone-7
+ * data-dir: /var/lib/flotilla
+ * raft-address: 10.0.0.7:7001
+ * api-address: 127.0.0.1:7101
+ * metrics-address: 127.0.0.1:7201
+ * profile: radio            # lan | radio
+ * read-mode: read-index     # read-index | leader-lease
+ * groups:
+ *   - id: squad-1
+ *     members:
+ *       - {id: drone-7, address: 10.0.0.7:7001, role: voter}
+ *       - {id: drone-8, address: 10.0.0.8:7001, role: listener}
+ * </pre>
+ */
+public final class ConfigLoader {
+  /** The keys settable by environment ({@code FLOTILLA_DATA_DIR}) and flags ({@code data-dir}). */
+  public static final List<String> SCALAR_KEYS = List.of(
+      "id", "data-dir", "raft-address", "api-address", "metrics-address", "profile", "read-mode");
+
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+      .setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
+  private ConfigLoader() {}
+
+  /** The file's contents as written; fields left out are null. */
+  @SuppressWarnings("unused") // bound by Jackson
+  static final class FileConfig {
+    public String id;
+    public String dataDir;
+    public String raftAddress;
+    public String apiAddress;
+    public String metricsAddress;
+    public String profile;
+    public String readMode;
+    public List<GroupEntry> groups;
+  }
+
+  @SuppressWarnings("unused")
+  static final class GroupEntry {
+    public String id;
+    public List<MemberEntry> members;
+  }
+
+  @SuppressWarnings("unused")
+  static final class MemberEntry {
+    public String id;
+    public String address;
+    public String role;
+    public Integer priority;
+  }
+
+  /**
+   * @param file the YAML file, or null for none
+   * @param env the process environment ({@code FLOTILLA_*} entries are read)
+   * @param overrides command-line values by key (see {@link #SCALAR_KEYS})
+   */
+  public static AgentConfig load(Path file, Map<String, String> env, Map<String, String> overrides)
+      throws ConfigException {
+    FileConfig f = file == null ? new FileConfig() : read(file);
+    Map<String, String> values = new LinkedHashMap<>();
+    values.put("id", f.id);
+    values.put("data-dir", f.dataDir);
+    values.put("raft-address", f.raftAddress);
+    values.put("api-address", f.apiAddress);
+    values.put("metrics-address", f.metricsAddress);
+    values.put("profile", f.profile);
+    values.put("read-mode", f.readMode);
+    for (String key : SCALAR_KEYS) {
+      String fromEnv = env.get("FLOTILLA_" + key.toUpperCase(Locale.ROOT).replace('-', '_'));
+      if (fromEnv != null && !fromEnv.isBlank()) {
+        values.put(key, fromEnv);
+      }
+    }
+    for (Map.Entry<String, String> o : overrides.entrySet()) {
+      if (!SCALAR_KEYS.contains(o.getKey())) {
+        throw new ConfigException(o.getKey(), "unknown key");
+      }
+      if (o.getValue() != null) {
+        values.put(o.getKey(), o.getValue());
+      }
+    }
+
+    String id = orDefault(values.get("id"), "agent-1");
+    if (id.isBlank() || !id.matches("[A-Za-z0-9._-]+")) {
+      throw new ConfigException("id", "'" + id + "' must be letters, digits, '.', '_' or '-'");
+    }
+    HostPort raft = hostPort("raft-address", orDefault(values.get("raft-address"), "127.0.0.1:7001"));
+    HostPort api = hostPort("api-address", orDefault(values.get("api-address"), "127.0.0.1:7101"));
+    HostPort metrics =
+        hostPort("metrics-address", orDefault(values.get("metrics-address"), "127.0.0.1:7201"));
+    TuningProfile profile = choice("profile", orDefault(values.get("profile"), "lan"),
+        Map.of("lan", TuningProfile.LAN, "radio", TuningProfile.RADIO));
+    ReadMode readMode = choice("read-mode", orDefault(values.get("read-mode"), "read-index"),
+        Map.of("read-index", ReadMode.READ_INDEX, "leader-lease", ReadMode.LEADER_LEASE));
+    Path dataDir = Path.of(orDefault(values.get("data-dir"), "flotilla-data/" + id));
+
+    List<FleetGroup> groups = f.groups == null || f.groups.isEmpty()
+        ? List.of(AgentConfig.soloGroup(id, raft))
+        : groups(f.groups, id, raft);
+    return new AgentConfig(id, dataDir, raft, api, metrics, profile, readMode, groups);
+  }
+
+  /**
+   * Checks what only the machine can tell: the data directory is writable and the ports are
+   * free. Separate from {@link #load} so that tools can read a config without running it.
+   */
+  public static void checkRunnable(AgentConfig config) throws ConfigException {
+    try {
+      Files.createDirectories(config.dataDir());
+      Path probe = Files.createTempFile(config.dataDir(), ".write-check", "");
+      Files.delete(probe);
+    } catch (IOException | SecurityException e) {
+      throw new ConfigException("data-dir", config.dataDir() + " is not writable ("
+          + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+    }
+    checkFree("raft-address", config.raftAddress());
+    checkFree("api-address", config.apiAddress());
+    checkFree("metrics-address", config.metricsAddress());
+  }
+
+  private static void checkFree(String key, HostPort hp) throws ConfigException {
+    if (hp.port() == 0) {
+      return;
+    }
+    try (ServerSocket s = new ServerSocket()) {
+      s.setReuseAddress(true);
+      s.bind(new InetSocketAddress(hp.host(), hp.port()));
+    } catch (IOException e) {
+      throw new ConfigException(key, hp + " cannot be bound (" + e.getMessage() + ")");
+    }
+  }
+
+  private static FileConfig read(Path file) throws ConfigException {
+    if (!Files.isReadable(file)) {
+      throw new ConfigException("file", file + " does not exist or is not readable");
+    }
+    try {
+      FileConfig f = YAML.readValue(file.toFile(), FileConfig.class);
+      return f == null ? new FileConfig() : f;
+    } catch (UnrecognizedPropertyException e) {
+      throw new ConfigException(path(e), "unknown key (line "
+          + e.getLocation().getLineNr() + " of " + file + ")");
+    } catch (JsonMappingException e) {
+      throw new ConfigException(path(e), e.getOriginalMessage().lines().findFirst().orElse("")
+          + " (line " + (e.getLocation() == null ? "?" : e.getLocation().getLineNr()) + " of "
+          + file + ")");
+    } catch (IOException e) {
+      throw new ConfigException("file", file + " is not valid YAML: "
+          + e.getMessage().lines().findFirst().orElse(""));
+    }
+  }
+
+  private static String path(JsonMappingException e) {
+    StringBuilder b = new StringBuilder();
+    for (JsonMappingException.Reference r : e.getPath()) {
+      if (r.getFieldName() != null) {
+        b.append(b.length() == 0 ? "" : ".").append(r.getFieldName());
+      } else {
+        b.append('[').append(r.getIndex()).append(']');
+      }
+    }
+    return b.length() == 0 ? "file" : b.toString();
+  }
+
+  private static List<FleetGroup> groups(List<GroupEntry> entries, String id, HostPort raft)
+      throws ConfigException {
+    List<FleetGroup> out = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    for (int g = 0; g < entries.size(); g++) {
+      GroupEntry e = entries.get(g);
+      String key = "groups[" + g + "]";
+      if (e == null || e.id == null || e.id.isBlank()) {
+        throw new ConfigException(key + ".id", "missing");
+      }
+      if (!names.add(e.id)) {
+        throw new ConfigException(key + ".id", "group " + e.id + " is listed twice");
+      }
+      if (e.members == null || e.members.isEmpty()) {
+        throw new ConfigException(key + ".members", "group " + e.id + " has no members");
+      }
+      List<FleetPeer> peers = new ArrayList<>();
+      Set<String> ids = new HashSet<>();
+      for (int m = 0; m < e.members.size(); m++) {
+        MemberEntry me = e.members.get(m);
+        String mk = key + ".members[" + m + "]";
+        if (me == null || me.id == null || me.id.isBlank()) {
+          throw new ConfigException(mk + ".id", "missing");
+        }
+        if (!ids.add(me.id)) {
+          throw new ConfigException(mk + ".id", me.id + " is listed twice in group " + e.id);
+        }
+        if (me.address == null || me.address.isBlank()) {
+          throw new ConfigException(mk + ".address", "missing for peer " + me.id);
+        }
+        hostPort(mk + ".address", me.address);
+        FleetPeer.Role role = choice(mk + ".role", orDefault(me.role, "voter"),
+            Map.of("voter", FleetPeer.Role.VOTER, "listener", FleetPeer.Role.LISTENER));
+        peers.add(new FleetPeer(me.id, me.address, role, me.priority == null ? 0 : me.priority));
+      }
+      FleetGroup group = new FleetGroup(e.id, peers);
+      if (group.voters().isEmpty()) {
+        throw new ConfigException(key + ".members", "group " + e.id + " has no voter");
+      }
+      FleetPeer self = group.peer(id).orElseThrow(() -> new ConfigException(key + ".members",
+          "this agent (" + id + ") is not a member of group " + e.id));
+      if (!self.address().equals(raft.toString())) {
+        throw new ConfigException(key + ".members",
+            "this agent's address in group " + e.id + " is " + self.address()
+                + " but its raft-address is " + raft);
+      }
+      out.add(group);
+    }
+    return out;
+  }
+
+  private static HostPort hostPort(String key, String value) throws ConfigException {
+    int colon = value.lastIndexOf(':');
+    if (colon <= 0 || colon == value.length() - 1) {
+      throw new ConfigException(key, "'" + value + "' is not host:port");
+    }
+    try {
+      int port = Integer.parseInt(value.substring(colon + 1));
+      if (port < 0 || port > 65535) {
+        throw new NumberFormatException();
+      }
+      return new HostPort(value.substring(0, colon), port);
+    } catch (NumberFormatException e) {
+      throw new ConfigException(key, "'" + value + "' has no valid port (0-65535)");
+    }
+  }
+
+  private static <T> T choice(String key, String value, Map<String, T> options)
+      throws ConfigException {
+    T t = options.get(value.toLowerCase(Locale.ROOT));
+    if (t == null) {
+      throw new ConfigException(key, "'" + value + "' is not one of "
+          + options.keySet().stream().sorted().toList());
+    }
+    return t;
+  }
+
+  private static String orDefault(String value, String dflt) {
+    return value == null ? dflt : value;
+  }
+}

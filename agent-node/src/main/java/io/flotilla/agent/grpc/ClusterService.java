@@ -1,0 +1,116 @@
+package io.flotilla.agent.grpc;
+
+import io.flotilla.agent.api.ClusterGrpc;
+import io.flotilla.agent.api.Empty;
+import io.flotilla.agent.api.GroupCall;
+import io.flotilla.agent.api.Member;
+import io.flotilla.agent.api.MemberAddCall;
+import io.flotilla.agent.api.MemberCall;
+import io.flotilla.agent.api.MemberListReply;
+import io.flotilla.agent.api.SnapshotReply;
+import io.flotilla.agent.api.StatusReply;
+import io.flotilla.consensus.client.FleetAdmin;
+import io.flotilla.consensus.server.FleetPeer;
+import io.flotilla.consensus.server.FleetServer;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+
+/** Membership and per-node administration. */
+public final class ClusterService extends ClusterGrpc.ClusterImplBase {
+  private final Groups groups;
+  private final FleetServer server;
+  private final StatusService status;
+
+  public ClusterService(Groups groups, FleetServer server, StatusService status) {
+    this.groups = groups;
+    this.server = server;
+    this.status = status;
+  }
+
+  private FleetAdmin admin(String group) {
+    return groups.client(group).admin();
+  }
+
+  @Override
+  public void memberList(GroupCall call, StreamObserver<MemberListReply> out) {
+    Calls.blocking(() -> members(call.getGroup()), out);
+  }
+
+  @Override
+  public void memberAdd(MemberAddCall call, StreamObserver<MemberListReply> out) {
+    Calls.blocking(() -> {
+      Member m = call.getMember();
+      if (m.getId().isEmpty() || m.getAddress().isEmpty()) {
+        throw Status.INVALID_ARGUMENT.withDescription("a new member needs an id and an address")
+            .asRuntimeException();
+      }
+      FleetPeer peer = new FleetPeer(m.getId(), m.getAddress(),
+          m.getRole() == Member.Role.LISTENER ? FleetPeer.Role.LISTENER : FleetPeer.Role.VOTER,
+          m.getPriority());
+      if (peer.role() == FleetPeer.Role.LISTENER) {
+        admin(call.getGroup()).addListener(peer);
+      } else {
+        admin(call.getGroup()).addVoter(peer);
+      }
+      return members(call.getGroup());
+    }, out);
+  }
+
+  @Override
+  public void memberRemove(MemberCall call, StreamObserver<MemberListReply> out) {
+    Calls.blocking(() -> {
+      admin(call.getGroup()).remove(call.getId());
+      return members(call.getGroup());
+    }, out);
+  }
+
+  @Override
+  public void memberPromote(MemberCall call, StreamObserver<MemberListReply> out) {
+    Calls.blocking(() -> {
+      admin(call.getGroup()).promote(call.getId());
+      return members(call.getGroup());
+    }, out);
+  }
+
+  @Override
+  public void moveLeader(MemberCall call, StreamObserver<StatusReply> out) {
+    Calls.blocking(() -> {
+      admin(call.getGroup()).transferLeadership(call.getId());
+      return status.status();
+    }, out);
+  }
+
+  @Override
+  public void pauseElections(GroupCall call, StreamObserver<Empty> out) {
+    Calls.blocking(() -> {
+      server.pauseElections(groups.resolve(call.getGroup()), true);
+      return Empty.getDefaultInstance();
+    }, out);
+  }
+
+  @Override
+  public void resumeElections(GroupCall call, StreamObserver<Empty> out) {
+    Calls.blocking(() -> {
+      server.pauseElections(groups.resolve(call.getGroup()), false);
+      return Empty.getDefaultInstance();
+    }, out);
+  }
+
+  @Override
+  public void snapshot(GroupCall call, StreamObserver<SnapshotReply> out) {
+    Calls.blocking(() -> SnapshotReply.newBuilder()
+        .setIndex(server.snapshotNow(groups.resolve(call.getGroup()))).build(), out);
+  }
+
+  private MemberListReply members(String group) {
+    MemberListReply.Builder b = MemberListReply.newBuilder().setGroup(groups.resolve(group));
+    for (FleetPeer p : admin(group).members()) {
+      b.addMembers(Member.newBuilder()
+          .setId(p.id())
+          .setAddress(p.address())
+          .setRole(p.role() == FleetPeer.Role.LISTENER ? Member.Role.LISTENER : Member.Role.VOTER)
+          .setPriority(p.priority()));
+    }
+    return b.build();
+  }
+}

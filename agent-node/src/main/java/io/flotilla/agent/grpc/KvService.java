@@ -1,0 +1,75 @@
+package io.flotilla.agent.grpc;
+
+import io.flotilla.agent.api.DeleteCall;
+import io.flotilla.agent.api.KVGrpc;
+import io.flotilla.agent.api.PutCall;
+import io.flotilla.agent.api.RangeCall;
+import io.flotilla.agent.api.TxnCall;
+import io.flotilla.consensus.client.ReadConsistency;
+import io.flotilla.consensus.proto.DeleteResponse;
+import io.flotilla.consensus.proto.PutResponse;
+import io.flotilla.consensus.proto.RangeResponse;
+import io.flotilla.consensus.proto.TxnResponse;
+import io.grpc.stub.StreamObserver;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+/** Keys and transactions; writes go through the group's leader wherever they arrive. */
+public final class KvService extends KVGrpc.KVImplBase {
+  private final Groups groups;
+  private final String nodeId;
+  private final WriteMetrics metrics;
+
+  public KvService(Groups groups, String nodeId, WriteMetrics metrics) {
+    this.groups = groups;
+    this.nodeId = nodeId;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public void put(PutCall call, StreamObserver<PutResponse> out) {
+    write(call.getGroup(), () -> groups.client(call.getGroup()).putAsync(call.getPut()), out);
+  }
+
+  @Override
+  public void delete(DeleteCall call, StreamObserver<DeleteResponse> out) {
+    write(call.getGroup(), () -> groups.client(call.getGroup()).deleteAsync(call.getDelete()), out);
+  }
+
+  @Override
+  public void txn(TxnCall call, StreamObserver<TxnResponse> out) {
+    write(call.getGroup(), () -> groups.client(call.getGroup()).txnAsync(call.getTxn()), out);
+  }
+
+  @Override
+  public void range(RangeCall call, StreamObserver<RangeResponse> out) {
+    ReadConsistency consistency = switch (call.getConsistency()) {
+      case LEADER_LOCAL -> ReadConsistency.LEADER_LOCAL;
+      case STALE -> ReadConsistency.stale(nodeId, call.getMinIndex());
+      case LINEARIZABLE, UNRECOGNIZED -> ReadConsistency.LINEARIZABLE;
+    };
+    try {
+      Calls.reply(groups.client(call.getGroup()).rangeAsync(call.getRange(), consistency), out);
+    } catch (RuntimeException e) {
+      out.onError(Errors.toStatus(e));
+    }
+  }
+
+  private <T> void write(String group, Supplier<CompletableFuture<T>> send, StreamObserver<T> out) {
+    try {
+      long t0 = System.nanoTime();
+      Calls.reply(send.get().whenComplete((r, e) -> {
+        if (e == null) {
+          metrics.committed(groups.resolve(group), System.nanoTime() - t0);
+        }
+      }), out);
+    } catch (RuntimeException e) {
+      out.onError(Errors.toStatus(e));
+    }
+  }
+
+  /** Where committed writes are counted and timed. */
+  public interface WriteMetrics {
+    void committed(String group, long nanos);
+  }
+}

@@ -1,0 +1,112 @@
+package io.flotilla.agent.grpc;
+
+import io.flotilla.agent.api.WatchCall;
+import io.flotilla.agent.api.WatchCreate;
+import io.flotilla.agent.api.WatchGrpc;
+import io.flotilla.agent.api.WatchReply;
+import io.flotilla.consensus.client.FleetException;
+import io.flotilla.consensus.client.Watch;
+import io.flotilla.consensus.client.WatchListener;
+import io.flotilla.consensus.proto.Event;
+import io.grpc.stub.StreamObserver;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Watches over one bidirectional stream. Each watch delivers every committed event on its
+ * keys once, in revision order, across leader changes; ending the stream ends its watches.
+ */
+public final class WatchService extends WatchGrpc.WatchImplBase {
+  private final Groups groups;
+
+  public WatchService(Groups groups) {
+    this.groups = groups;
+  }
+
+  @Override
+  public StreamObserver<WatchCall> watch(StreamObserver<WatchReply> out) {
+    return new Session(out);
+  }
+
+  private final class Session implements StreamObserver<WatchCall> {
+    private final StreamObserver<WatchReply> out;
+    private final Map<Long, Watch> watches = new HashMap<>();
+    private long nextId = 1;
+    private boolean ended;
+
+    Session(StreamObserver<WatchReply> out) {
+      this.out = out;
+    }
+
+    @Override
+    public synchronized void onNext(WatchCall call) {
+      switch (call.getRequestCase()) {
+        case CREATE -> create(call.getCreate());
+        case CANCEL_WATCH_ID -> cancel(call.getCancelWatchId(), "canceled by the client");
+        case REQUEST_NOT_SET -> send(WatchReply.newBuilder().setCanceled(true)
+            .setCancelReason("empty watch request").build());
+      }
+    }
+
+    private void create(WatchCreate c) {
+      long id = nextId++;
+      try {
+        var client = groups.client(c.getGroup());
+        send(WatchReply.newBuilder().setWatchId(id).setCreated(true).build());
+        watches.put(id, client.watch(c.getKey(), c.getPrefix(), c.getStartRevision(),
+            new WatchListener() {
+              @Override
+              public void onEvents(List<Event> events) {
+                send(WatchReply.newBuilder().setWatchId(id).addAllEvents(events).build());
+              }
+
+              @Override
+              public void onError(FleetException error) {
+                cancel(id, error.getMessage());
+              }
+            }));
+      } catch (RuntimeException e) {
+        send(WatchReply.newBuilder().setWatchId(id).setCanceled(true)
+            .setCancelReason(Errors.toStatus(e).getStatus().getDescription()).build());
+      }
+    }
+
+    private synchronized void cancel(long id, String reason) {
+      Watch w = watches.remove(id);
+      if (w != null) {
+        w.close();
+        send(WatchReply.newBuilder().setWatchId(id).setCanceled(true).setCancelReason(reason)
+            .build());
+      }
+    }
+
+    private synchronized void send(WatchReply reply) {
+      if (!ended) {
+        out.onNext(reply);
+      }
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      end();
+    }
+
+    @Override
+    public void onCompleted() {
+      if (end()) {
+        out.onCompleted();
+      }
+    }
+
+    private synchronized boolean end() {
+      if (ended) {
+        return false;
+      }
+      ended = true;
+      watches.values().forEach(Watch::close);
+      watches.clear();
+      return true;
+    }
+  }
+}

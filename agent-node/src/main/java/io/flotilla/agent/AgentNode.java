@@ -55,9 +55,15 @@ public final class AgentNode implements Closeable {
         .storageDir(config.dataDir().resolve("raft"))
         .profile(config.profile())
         .readMode(config.readMode());
-    config.groups().forEach(b::group);
+    config.groups().stream().filter(g -> !config.joining().contains(g.name())).forEach(b::group);
     server = b.build().start();
     try {
+      for (String g : config.joining()) {
+        if (!server.hosts(g)) {
+          server.joinGroup(g);
+          LOG.info("group {}: waiting for its leader to add {}", g, config.id());
+        }
+      }
       for (FleetGroup g : config.groups()) {
         clients.put(g.name(), FleetClient.builder(g)
             .timeout(config.profile().requestTimeout().multipliedBy(2))

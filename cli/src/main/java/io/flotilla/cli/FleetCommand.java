@@ -1,11 +1,85 @@
 package io.flotilla.cli;
 
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code flotilla fleet ...}: run fleets on this machine. */
+/** {@code flotilla fleet up|down|demo}: fleets of agent-node processes on this machine. */
 @Command(
     name = "fleet",
-    description = "Run a fleet on this machine.",
+    description = "Run a fleet of agent-node processes on this machine.",
     mixinStandardHelpOptions = true,
-    subcommands = {FleetDemoCommand.class})
-final class FleetCommand {}
+    subcommands = {FleetCommand.Up.class, FleetCommand.Down.class, FleetDemoCommand.class})
+final class FleetCommand {
+
+  @Command(name = "up", mixinStandardHelpOptions = true,
+      description = {"Start N agent-node processes (separate JVMs) on loopback in one group, wait",
+          "for a leader, and print how to reach them. Configs, logs and data go in --dir.", "",
+          "Example:", "  flotilla fleet up --agents 5 && flotilla status"})
+  static final class Up implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Option(names = "--agents", defaultValue = "3", description = "Agents, all voters (default ${DEFAULT-VALUE}).")
+    int agents;
+    @Option(names = "--dir", defaultValue = "flotilla-fleet", description = "Fleet directory (default ${DEFAULT-VALUE}).")
+    Path dir;
+    @Option(names = "--profile", defaultValue = "lan", description = "lan or radio (default ${DEFAULT-VALUE}).")
+    String profile;
+    @Option(names = "--wait", defaultValue = "60s", converter = DurationConverter.class,
+        description = "How long to wait for a leader (default ${DEFAULT-VALUE}).")
+    Duration wait;
+
+    @Override
+    public Integer call() throws Exception {
+      if (agents < 1 || agents > 99) {
+        throw CliException.usage("--agents must be between 1 and 99");
+      }
+      if (!profile.equals("lan") && !profile.equals("radio")) {
+        throw CliException.usage("--profile must be lan or radio");
+      }
+      PrintWriter out = spec.commandLine().getOut();
+      ProcessFleet fleet = ProcessFleet.up(dir, agents, profile);
+      Optional<String> leader = fleet.awaitLeader(wait);
+      Output.Table t = new Output.Table("ID", "API", "RAFT", "METRICS", "PID");
+      fleet.agents().forEach(a -> t.row(a.id, a.api, a.raft, a.metrics, a.pid));
+      out.print(t.render());
+      if (leader.isEmpty()) {
+        out.flush();
+        throw CliException.refused("no leader within " + DurationConverter.format(wait)
+            + "; see the logs in " + dir);
+      }
+      out.printf("%nLeader: %s. Talk to the fleet with:%n  export FLOTILLA_ENDPOINTS=%s%n"
+          + "  flotilla status%nStop it with: flotilla fleet down --dir %s%n",
+          leader.get(), fleet.endpoints(), dir);
+      out.flush();
+      return 0;
+    }
+  }
+
+  @Command(name = "down", mixinStandardHelpOptions = true,
+      description = {"Stop a fleet started with `fleet up` (SIGTERM, then kill after --grace).", "",
+          "Example:", "  flotilla fleet down --dir flotilla-fleet"})
+  static final class Down implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Option(names = "--dir", defaultValue = "flotilla-fleet", description = "Fleet directory (default ${DEFAULT-VALUE}).")
+    Path dir;
+    @Option(names = "--grace", defaultValue = "15s", converter = DurationConverter.class,
+        description = "How long agents get to stop gracefully (default ${DEFAULT-VALUE}).")
+    Duration grace;
+
+    @Override
+    public Integer call() throws Exception {
+      ProcessFleet fleet = ProcessFleet.load(dir);
+      long running = fleet.agents().stream().filter(a -> a.process().isPresent()).count();
+      fleet.down(grace);
+      spec.commandLine().getOut().printf("stopped %d agents%n", running);
+      spec.commandLine().getOut().flush();
+      return 0;
+    }
+  }
+}

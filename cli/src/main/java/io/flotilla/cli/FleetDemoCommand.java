@@ -1,11 +1,15 @@
 package io.flotilla.cli;
 
-import io.flotilla.consensus.client.FleetClient;
-import io.flotilla.consensus.client.FleetException;
-import io.flotilla.consensus.proto.PutRequest;
-import io.flotilla.consensus.server.FleetServer;
-import io.flotilla.consensus.server.LocalFleet;
 import com.google.protobuf.ByteString;
+import io.flotilla.agent.api.KVGrpc;
+import io.flotilla.agent.api.LeaseGrantCall;
+import io.flotilla.agent.api.LeaseGrpc;
+import io.flotilla.agent.api.PutCall;
+import io.flotilla.agent.api.RangeCall;
+import io.flotilla.agent.api.StatusReply;
+import io.flotilla.consensus.proto.PutRequest;
+import io.flotilla.consensus.proto.RangeRequest;
+import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -13,8 +17,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -22,108 +29,151 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * The quick-start job: a three-agent fleet elects a leader, commits shared state, loses its
- * leader, elects another and proves nothing acknowledged was lost.
+ * The quick-start job: a fleet of agent-node processes elects a leader, commits shared
+ * state, has its leader killed with SIGKILL, elects another, proves nothing acknowledged was
+ * lost, and takes the killed agent back.
  */
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {
-        "Start a 3-agent fleet on loopback, commit shared state, stop the leader,",
-        "show the re-election and that no acknowledged write was lost, then shut down.",
+        "Start 3 agent-node processes on loopback, commit shared state, kill -9 the leader,",
+        "show the re-election and that no acknowledged write was lost, restart the killed",
+        "agent and watch it catch up, then shut the fleet down and print a summary.",
         "",
         "Example:",
         "  flotilla fleet demo --writes 200"})
 final class FleetDemoCommand implements Callable<Integer> {
-  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final Duration WAIT = Duration.ofSeconds(60);
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--agents", defaultValue = "3", description = "Voters in the group (default ${DEFAULT-VALUE}).")
+  @Option(names = "--agents", defaultValue = "3", description = "Agents, all voters (default ${DEFAULT-VALUE}).")
   int agents;
 
   @Option(names = "--writes", defaultValue = "100", description = "Writes before the failover (default ${DEFAULT-VALUE}).")
   int writes;
 
-  @Option(names = "--dir", description = "Data directory (default: a temporary one, removed after).")
+  @Option(names = "--dir", description = "Fleet directory (default: a temporary one, removed after).")
   Path dir;
+
+  private PrintWriter out;
 
   @Override
   public Integer call() throws Exception {
-    PrintWriter out = spec.commandLine().getOut();
-    if (agents < 1 || writes < 1) {
-      spec.commandLine().getErr().println("flotilla: --agents and --writes must be at least 1");
-      return Flotilla.EXIT_USAGE;
+    out = spec.commandLine().getOut();
+    if (agents < 3 || agents > 9 || writes < 1) {
+      throw CliException.usage("--agents must be 3 to 9 and --writes at least 1");
     }
     boolean temporary = dir == null;
-    Path data = temporary ? Files.createTempDirectory("flotilla-demo") : dir;
-    try (LocalFleet fleet = LocalFleet.start(data, "demo-squad", agents);
-        FleetClient client = fleet.client(WAIT)) {
-      out.printf("Started %d agents on loopback: %s%n", agents, fleet.group().peers().stream()
-          .map(p -> p.id() + "@" + p.address()).toList());
-      long t0 = System.nanoTime();
-      FleetServer leader = fleet.awaitLeader(WAIT);
-      double electMs = millisSince(t0);
-      out.printf("Leader elected: %s (term %d) after %.0f ms%n", leader.id(),
-          leader.status(fleet.groupName()).term(), electMs);
+    Path home = temporary ? Files.createTempDirectory("flotilla-demo") : dir;
+    long t0 = System.nanoTime();
+    ProcessFleet fleet = ProcessFleet.up(home, agents, "lan");
+    try {
+      say("Started %d agent processes on loopback (logs in %s)", agents, home);
+      String leader = fleet.awaitLeader(WAIT).orElseThrow(() -> CliException.refused("no leader"));
+      double electMs = msSince(t0);
+      say("Leader elected: %s, %.0f ms after the processes were launched", leader, electMs);
 
-      long lease = client.grantLease(Duration.ofSeconds(10)).getId();
-      client.put(PutRequest.newBuilder().setKey(utf8("presence/" + leader.id()))
-          .setValue(utf8("online")).setLease(lease).build());
-      for (int i = 0; i < writes; i++) {
-        client.put("mission/task-" + i, "claimed-by agent-" + (i % agents));
+      try (Api api = new Api(List.of(fleet.endpoints().split(",")), Duration.ofSeconds(5))) {
+        long lease = api.call(ch -> LeaseGrpc.newBlockingStub(ch).withDeadlineAfter(5, TimeUnit.SECONDS)
+            .grant(LeaseGrantCall.newBuilder().setTtlMillis(10_000).build())).getId();
+        put(api, "presence/" + leader, "online", lease);
+        for (int i = 0; i < writes; i++) {
+          put(api, "mission/task-" + i, "claimed-by agent-" + (i % agents + 1), 0);
+        }
+        say("Committed %d tasks and a presence key under lease %d", writes, lease);
+
+        ProcessFleet.Agent victim = fleet.agent(leader);
+        say("kill -9 %s (pid %d)...", leader, victim.pid);
+        long t1 = System.nanoTime();
+        fleet.kill(victim);
+        String next = fleet.awaitLeader(WAIT).orElseThrow(() -> CliException.refused("no new leader"));
+        double reelectMs = msSince(t1);
+        firstWrite(api);
+        double recoverMs = msSince(t1);
+        say("New leader: %s after %.0f ms; first write acknowledged %.0f ms after the kill",
+            next, reelectMs, recoverMs);
+
+        long found = api.call(ch -> KvCommands.kv(api, ch).range(RangeCall.newBuilder()
+            .setRange(RangeRequest.newBuilder().setKey(ByteString.copyFromUtf8("mission/task-"))
+                .setPrefix(true).setCountOnly(true)).build())).getCount();
+        say("Read back %d of %d acknowledged tasks", found, writes);
+
+        long t2 = System.nanoTime();
+        fleet.start(victim);
+        long target = committed(fleet, next);
+        double catchUpMs = awaitApplied(victim, target);
+        say("Restarted %s from its data directory; it applied index %d after %.0f ms", leader,
+            target, catchUpMs);
+
+        fleet.down(Duration.ofSeconds(15));
+        say("Fleet stopped");
+        out.println();
+        out.println("Summary");
+        out.printf(Locale.ROOT, "  time to elect (from launch)        %6.0f ms%n", electMs);
+        out.printf(Locale.ROOT, "  time to re-elect after kill -9     %6.0f ms%n", reelectMs);
+        out.printf(Locale.ROOT, "  time to first write after kill -9  %6.0f ms%n", recoverMs);
+        out.printf(Locale.ROOT, "  restarted agent caught up in       %6.0f ms%n", catchUpMs);
+        out.printf(Locale.ROOT, "  writes committed                   %6d (lost: %d)%n",
+            writes + 2, writes - found);
+        out.flush();
+        return found == writes ? 0 : Flotilla.EXIT_REFUSED;
       }
-      out.printf("Committed %d tasks and a presence key under lease %d%n", writes, lease);
-
-      out.printf("Stopping the leader %s...%n", leader.id());
-      long t1 = System.nanoTime();
-      fleet.stop(leader.id());
-      FleetServer next = fleet.awaitLeader(WAIT);
-      double reelectMs = millisSince(t1);
-      long recoveredAt = firstWrite(client);
-      double recoverMs = (recoveredAt - t1) / 1e6;
-      out.printf("New leader: %s (term %d) %.0f ms after the stop began; first write"
-          + " acknowledged after %.0f ms%n",
-          next.id(), next.status(fleet.groupName()).term(), reelectMs, recoverMs);
-
-      long found = client.range("mission/").getKvsCount();
-      out.printf("Read back %d of %d acknowledged tasks from the new leader%n", found, writes);
-
-      fleet.restart(leader.id());
-      out.printf("Restarted %s from its data directory; it rejoined as a follower%n", leader.id());
-
-      out.println();
-      out.println("Summary");
-      out.printf(Locale.ROOT, "  time to elect          %6.0f ms%n", electMs);
-      out.printf(Locale.ROOT, "  time to re-elect       %6.0f ms%n", reelectMs);
-      out.printf(Locale.ROOT, "  time to recover writes %6.0f ms%n", recoverMs);
-      out.printf(Locale.ROOT, "  writes committed       %6d (lost: %d)%n", writes + 2, writes - found);
-      out.flush();
-      return found == writes ? 0 : 1;
     } finally {
+      fleet.down(Duration.ofSeconds(5));
       if (temporary) {
-        deleteTree(data);
+        deleteTree(home);
       }
     }
   }
 
-  private static long firstWrite(FleetClient client) {
-    while (true) {
+  private void say(String format, Object... args) {
+    out.printf(format + "%n", args);
+    out.flush();
+  }
+
+  private static void put(Api api, String key, String value, long lease) {
+    api.call(ch -> KvCommands.kv(api, ch).put(PutCall.newBuilder().setPut(PutRequest.newBuilder()
+        .setKey(ByteString.copyFromUtf8(key)).setValue(ByteString.copyFromUtf8(value))
+        .setLease(lease)).build()));
+  }
+
+  private static void firstWrite(Api api) throws InterruptedException {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (System.nanoTime() < deadline) {
       try {
-        client.put("probe/failover", "ok");
-        return System.nanoTime();
-      } catch (FleetException e) {
-        // retried until the new leader takes writes
+        put(api, "probe/failover", "ok", 0);
+        return;
+      } catch (StatusRuntimeException | CliException e) {
+        Thread.sleep(5);
       }
     }
+    throw CliException.refused("no write succeeded within " + WAIT);
   }
 
-  private static double millisSince(long t0) {
+  private static long committed(ProcessFleet fleet, String leader) {
+    return ProcessFleet.status(fleet.agent(leader), Duration.ofSeconds(5))
+        .map(s -> s.getGroups(0).getCommitIndex())
+        .orElseThrow(() -> CliException.refused("leader " + leader + " stopped answering"));
+  }
+
+  private static double awaitApplied(ProcessFleet.Agent agent, long index)
+      throws InterruptedException {
+    long t0 = System.nanoTime();
+    long deadline = t0 + WAIT.toNanos();
+    while (System.nanoTime() < deadline) {
+      Optional<StatusReply> s = ProcessFleet.status(agent, Duration.ofMillis(500));
+      if (s.isPresent() && s.get().getGroups(0).getAppliedIndex() >= index) {
+        return msSince(t0);
+      }
+      Thread.sleep(20);
+    }
+    throw CliException.refused(agent.id + " did not catch up within " + WAIT);
+  }
+
+  private static double msSince(long t0) {
     return (System.nanoTime() - t0) / 1e6;
-  }
-
-  private static ByteString utf8(String s) {
-    return ByteString.copyFromUtf8(s);
   }
 
   private static void deleteTree(Path root) throws IOException {

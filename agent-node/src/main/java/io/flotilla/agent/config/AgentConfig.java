@@ -18,6 +18,8 @@ import java.util.List;
  * @param metricsAddress host:port of the HTTP endpoint ({@code /metrics}, {@code /healthz},
  *     {@code /readyz})
  * @param groups the Raft groups this node belongs to; the first is the default for API calls
+ * @param joining the groups this node joins as a new member: it starts with an empty replica
+ *     and waits for the group's leader to add it; their member lists name the existing members
  */
 public record AgentConfig(
     String id,
@@ -27,10 +29,12 @@ public record AgentConfig(
     HostPort metricsAddress,
     TuningProfile profile,
     ReadMode readMode,
-    List<FleetGroup> groups) {
+    List<FleetGroup> groups,
+    java.util.Set<String> joining) {
 
   public AgentConfig {
     groups = List.copyOf(groups);
+    joining = java.util.Set.copyOf(joining);
   }
 
   /** host:port, as written in configuration. */

@@ -42,6 +42,10 @@ import java.util.Set;
  *     members:
  *       - {id: drone-7, address: 10.0.0.7:7001, role: voter}
  *       - {id: drone-8, address: 10.0.0.8:7001, role: listener}
+ *   - id: council          # a group this agent joins: the members listed are the current ones,
+ *     join: true           # and an operator adds this agent with `flotilla member add`
+ *     members:
+ *       - {id: ground-1, address: 10.0.0.1:7001}
  * </pre>
  */
 public final class ConfigLoader {
@@ -72,6 +76,7 @@ public final class ConfigLoader {
   @SuppressWarnings("unused")
   static final class GroupEntry {
     public String id;
+    public boolean join;
     public List<MemberEntry> members;
   }
 
@@ -131,7 +136,11 @@ public final class ConfigLoader {
     List<FleetGroup> groups = f.groups == null || f.groups.isEmpty()
         ? List.of(AgentConfig.soloGroup(id, raft))
         : groups(f.groups, id, raft);
-    return new AgentConfig(id, dataDir, raft, api, metrics, profile, readMode, groups);
+    Set<String> joining = new HashSet<>();
+    if (f.groups != null) {
+      f.groups.stream().filter(g -> g.join).forEach(g -> joining.add(g.id));
+    }
+    return new AgentConfig(id, dataDir, raft, api, metrics, profile, readMode, groups, joining);
   }
 
   /**
@@ -234,6 +243,14 @@ public final class ConfigLoader {
       FleetGroup group = new FleetGroup(e.id, peers);
       if (group.voters().isEmpty()) {
         throw new ConfigException(key + ".members", "group " + e.id + " has no voter");
+      }
+      if (e.join) {
+        if (group.peer(id).isPresent()) {
+          throw new ConfigException(key + ".join", "this agent (" + id + ") already is a member of "
+              + e.id + "; list only the current members of a group it joins");
+        }
+        out.add(group);
+        continue;
       }
       FleetPeer self = group.peer(id).orElseThrow(() -> new ConfigException(key + ".members",
           "this agent (" + id + ") is not a member of group " + e.id));

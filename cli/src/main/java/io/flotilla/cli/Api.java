@@ -1,0 +1,107 @@
+package io.flotilla.cli;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * Channels to a fleet's agent APIs. A call goes to the first endpoint that answers; an
+ * endpoint that cannot be reached is skipped (any agent serves any call).
+ */
+final class Api implements AutoCloseable {
+  private final List<String> endpoints;
+  private final Duration timeout;
+  private final List<ManagedChannel> channels = new ArrayList<>();
+
+  Api(List<String> endpoints, Duration timeout) {
+    if (endpoints.isEmpty()) {
+      throw CliException.usage("--endpoints is empty");
+    }
+    for (String e : endpoints) {
+      int colon = e.lastIndexOf(':');
+      if (colon <= 0 || !e.substring(colon + 1).matches("\\d{1,5}")) {
+        throw CliException.usage("endpoint '" + e + "' is not host:port");
+      }
+    }
+    this.endpoints = List.copyOf(endpoints);
+    this.timeout = timeout;
+  }
+
+  Duration timeout() {
+    return timeout;
+  }
+
+  List<String> endpoints() {
+    return endpoints;
+  }
+
+  ManagedChannel channel(int i) {
+    while (channels.size() <= i) {
+      String e = endpoints.get(channels.size());
+      int colon = e.lastIndexOf(':');
+      channels.add(NettyChannelBuilder
+          .forAddress(e.substring(0, colon), Integer.parseInt(e.substring(colon + 1)))
+          .usePlaintext()
+          .build());
+    }
+    return channels.get(i);
+  }
+
+  /** Calls the first endpoint that can be reached; the stub gets this call's deadline. */
+  <T> T call(Function<ManagedChannel, T> rpc) {
+    StatusRuntimeException last = null;
+    for (int i = 0; i < endpoints.size(); i++) {
+      try {
+        return rpc.apply(channel(i));
+      } catch (StatusRuntimeException e) {
+        if (e.getStatus().getCode() != Status.Code.UNAVAILABLE || !unreachable(e)) {
+          throw e;
+        }
+        last = e;
+      }
+    }
+    throw new CliException(Flotilla.EXIT_REFUSED, "cannot reach any endpoint "
+        + endpoints + ": " + describe(last));
+  }
+
+  /** UNAVAILABLE from the transport (no connection), not from the fleet (no leader). */
+  private static boolean unreachable(StatusRuntimeException e) {
+    Throwable c = e.getCause();
+    return c != null || e.getStatus().getDescription() == null
+        || e.getStatus().getDescription().startsWith("io exception");
+  }
+
+  static String describe(StatusRuntimeException e) {
+    if (e == null) {
+      return "no endpoint";
+    }
+    Throwable root = e;
+    while (root.getCause() != null) {
+      root = root.getCause();
+    }
+    String d = e.getStatus().getDescription();
+    return root != e && root.getMessage() != null ? root.getMessage() : d == null ? "" + e.getStatus().getCode() : d;
+  }
+
+  long deadlineMillis() {
+    return timeout.toMillis();
+  }
+
+  @Override
+  public void close() {
+    for (ManagedChannel c : channels) {
+      c.shutdownNow();
+      try {
+        c.awaitTermination(1, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}

@@ -1,0 +1,231 @@
+package io.flotilla.cli;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.flotilla.agent.api.StatusCall;
+import io.flotilla.agent.api.StatusGrpc;
+import io.flotilla.agent.api.StatusReply;
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A fleet of agent-node processes on this machine (separate JVMs on loopback), described by
+ * {@code fleet.json} in its directory so that a later command can find and stop it.
+ */
+final class ProcessFleet {
+  static final String GROUP = "fleet";
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  /** One agent process: its addresses, files and (while running) pid. */
+  static final class Agent {
+    public String id;
+    public String raft;
+    public String api;
+    public String metrics;
+    public String config;
+    public String log;
+    public long pid;
+
+    @JsonIgnore
+    Optional<ProcessHandle> process() {
+      return pid == 0 ? Optional.empty() : ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
+    }
+  }
+
+  /** What fleet.json holds. */
+  static final class State {
+    public String group = GROUP;
+    public List<Agent> agents = new ArrayList<>();
+  }
+
+  private final Path dir;
+  private final State state;
+
+  private ProcessFleet(Path dir, State state) {
+    this.dir = dir;
+    this.state = state;
+  }
+
+  List<Agent> agents() {
+    return state.agents;
+  }
+
+  Agent agent(String id) {
+    return state.agents.stream().filter(a -> a.id.equals(id)).findFirst()
+        .orElseThrow(() -> CliException.usage("no agent " + id + " in " + dir));
+  }
+
+  String endpoints() {
+    return String.join(",", state.agents.stream().map(a -> a.api).toList());
+  }
+
+  /** Writes configs for {@code n} agents with free loopback ports and starts them all. */
+  static ProcessFleet up(Path dir, int n, String profile) throws IOException {
+    if (Files.exists(dir.resolve("fleet.json")) && load(dir).state.agents.stream()
+        .anyMatch(a -> a.process().isPresent())) {
+      throw CliException.usage("a fleet is already running in " + dir + " (flotilla fleet down --dir " + dir + ")");
+    }
+    Files.createDirectories(dir);
+    int[] ports = freePorts(3 * n);
+    State s = new State();
+    for (int i = 0; i < n; i++) {
+      Agent a = new Agent();
+      a.id = "agent-" + (i + 1);
+      a.raft = "127.0.0.1:" + ports[3 * i];
+      a.api = "127.0.0.1:" + ports[3 * i + 1];
+      a.metrics = "127.0.0.1:" + ports[3 * i + 2];
+      a.config = dir.resolve(a.id + ".yaml").toString();
+      a.log = dir.resolve(a.id + ".log").toString();
+      s.agents.add(a);
+    }
+    for (Agent a : s.agents) {
+      StringBuilder yaml = new StringBuilder()
+          .append("id: ").append(a.id).append('\n')
+          .append("data-dir: ").append(dir.resolve(a.id + "-data")).append('\n')
+          .append("raft-address: ").append(a.raft).append('\n')
+          .append("api-address: ").append(a.api).append('\n')
+          .append("metrics-address: ").append(a.metrics).append('\n')
+          .append("profile: ").append(profile).append('\n')
+          .append("groups:\n  - id: ").append(GROUP).append("\n    members:\n");
+      for (Agent m : s.agents) {
+        yaml.append("      - {id: ").append(m.id).append(", address: ").append(m.raft)
+            .append(", role: voter}\n");
+      }
+      Files.writeString(Path.of(a.config), yaml);
+    }
+    ProcessFleet fleet = new ProcessFleet(dir, s);
+    for (Agent a : s.agents) {
+      fleet.start(a);
+    }
+    return fleet;
+  }
+
+  static ProcessFleet load(Path dir) throws IOException {
+    Path file = dir.resolve("fleet.json");
+    if (!Files.exists(file)) {
+      throw CliException.usage("no fleet in " + dir + " (no fleet.json)");
+    }
+    return new ProcessFleet(dir, JSON.readValue(file.toFile(), State.class));
+  }
+
+  /** Starts (or restarts) an agent's process from its config; its output goes to its log. */
+  void start(Agent a) throws IOException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(ProcessHandle.current().info().command().orElse("java"));
+    String opts = System.getenv().getOrDefault("FLOTILLA_NODE_JAVA_OPTS",
+        "-Xms32m -Xmx256m -XX:+UseSerialGC");
+    for (String o : opts.trim().split("\\s+")) {
+      if (!o.isEmpty()) {
+        cmd.add(o);
+      }
+    }
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Flotilla.class.getName(),
+        "node", "run", "--config", a.config));
+    Process p = new ProcessBuilder(cmd)
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(Path.of(a.log).toFile()))
+        .start();
+    a.pid = p.pid();
+    save();
+  }
+
+  /** kill -9: the process gets no chance to hand off leadership or flush anything. */
+  void kill(Agent a) throws InterruptedException {
+    Optional<ProcessHandle> p = a.process();
+    if (p.isPresent()) {
+      p.get().destroyForcibly();
+      p.get().onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> null).join();
+    }
+  }
+
+  /** SIGTERM every agent, wait for graceful exits, then kill what is left. */
+  void down(Duration grace) throws IOException {
+    List<ProcessHandle> running = state.agents.stream().flatMap(a -> a.process().stream()).toList();
+    running.forEach(ProcessHandle::destroy);
+    long deadline = System.nanoTime() + grace.toNanos();
+    for (ProcessHandle p : running) {
+      long left = Math.max(0, deadline - System.nanoTime());
+      try {
+        p.onExit().get(left, TimeUnit.NANOSECONDS);
+      } catch (Exception e) {
+        p.destroyForcibly();
+      }
+    }
+    state.agents.forEach(a -> a.pid = 0);
+    save();
+  }
+
+  private void save() throws IOException {
+    JSON.writeValue(dir.resolve("fleet.json").toFile(), state);
+  }
+
+  /** The agent that leads the fleet's group, as the first reachable agent that says so. */
+  Optional<String> leader(Duration rpcTimeout) {
+    for (Agent a : state.agents) {
+      if (a.process().isEmpty()) {
+        continue;
+      }
+      Optional<StatusReply> s = status(a, rpcTimeout);
+      if (s.isPresent() && s.get().getGroupsCount() > 0
+          && s.get().getGroups(0).getRole().equals("LEADER")) {
+        return Optional.of(a.id);
+      }
+    }
+    return Optional.empty();
+  }
+
+  Optional<String> awaitLeader(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      Optional<String> l = leader(Duration.ofMillis(500));
+      if (l.isPresent()) {
+        return l;
+      }
+      Thread.sleep(20);
+    }
+    return Optional.empty();
+  }
+
+  static Optional<StatusReply> status(Agent a, Duration timeout) {
+    int colon = a.api.lastIndexOf(':');
+    ManagedChannel ch = NettyChannelBuilder.forAddress(a.api.substring(0, colon),
+        Integer.parseInt(a.api.substring(colon + 1))).usePlaintext().build();
+    try {
+      return Optional.of(StatusGrpc.newBlockingStub(ch)
+          .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
+          .status(StatusCall.getDefaultInstance()));
+    } catch (StatusRuntimeException e) {
+      return Optional.empty();
+    } finally {
+      ch.shutdownNow();
+    }
+  }
+
+  private static int[] freePorts(int n) throws IOException {
+    List<ServerSocket> held = new ArrayList<>();
+    try {
+      int[] ports = new int[n];
+      for (int i = 0; i < n; i++) {
+        ServerSocket s = new ServerSocket(0);
+        held.add(s);
+        ports[i] = s.getLocalPort();
+      }
+      return ports;
+    } finally {
+      for (ServerSocket s : held) {
+        s.close();
+      }
+    }
+  }
+}

@@ -54,7 +54,8 @@ public final class AgentNode implements Closeable {
         .address(config.raftAddress().host(), config.raftAddress().port())
         .storageDir(config.dataDir().resolve("raft"))
         .profile(config.profile())
-        .readMode(config.readMode());
+        .readMode(config.readMode())
+        .limits(config.limits());
     config.groups().stream().filter(g -> !config.joining().contains(g.name())).forEach(b::group);
     server = b.build().start();
     try {

@@ -1,5 +1,6 @@
 package io.flotilla.agent.config;
 
+import io.flotilla.consensus.kv.Limits;
 import io.flotilla.consensus.server.FleetGroup;
 import io.flotilla.consensus.server.FleetPeer;
 import io.flotilla.consensus.server.ReadMode;
@@ -18,6 +19,8 @@ import java.util.List;
  * @param metricsAddress host:port of the HTTP endpoint ({@code /metrics}, {@code /healthz},
  *     {@code /readyz})
  * @param groups the Raft groups this node belongs to; the first is the default for API calls
+ * @param limits bounds on keys, values, transactions, leases and watch history; the same on
+ *     every member of a group
  * @param joining the groups this node joins as a new member: it starts with an empty replica
  *     and waits for the group's leader to add it; their member lists name the existing members
  */
@@ -30,7 +33,8 @@ public record AgentConfig(
     TuningProfile profile,
     ReadMode readMode,
     List<FleetGroup> groups,
-    java.util.Set<String> joining) {
+    java.util.Set<String> joining,
+    Limits limits) {
 
   public AgentConfig {
     groups = List.copyOf(groups);

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.flotilla.agent.config.AgentConfig.HostPort;
+import io.flotilla.consensus.kv.Limits;
 import io.flotilla.consensus.server.FleetGroup;
 import io.flotilla.consensus.server.FleetPeer;
 import io.flotilla.consensus.server.ReadMode;
@@ -37,6 +38,13 @@ import java.util.Set;
  * metrics-address: 127.0.0.1:7201
  * profile: radio            # lan | radio
  * read-mode: read-index     # read-index | leader-lease
+ * limits:                   # the same on every member of a group; defaults shown
+ *   max-key-bytes: 4096
+ *   max-value-bytes: 1048576
+ *   max-txn-ops: 128
+ *   min-lease-ttl-ms: 1000
+ *   max-lease-ttl-ms: 86400000
+ *   watch-history: 10000    # events kept for watches that start in the past
  * groups:
  *   - id: squad-1
  *     members:
@@ -71,6 +79,17 @@ public final class ConfigLoader {
     public String profile;
     public String readMode;
     public List<GroupEntry> groups;
+    public LimitsEntry limits;
+  }
+
+  @SuppressWarnings("unused")
+  static final class LimitsEntry {
+    public int maxKeyBytes = Limits.DEFAULT.maxKeyBytes();
+    public int maxValueBytes = Limits.DEFAULT.maxValueBytes();
+    public int maxTxnOps = Limits.DEFAULT.maxTxnOps();
+    public long minLeaseTtlMs = Limits.DEFAULT.minLeaseTtlMillis();
+    public long maxLeaseTtlMs = Limits.DEFAULT.maxLeaseTtlMillis();
+    public int watchHistory = Limits.DEFAULT.watchHistory();
   }
 
   @SuppressWarnings("unused")
@@ -140,7 +159,17 @@ public final class ConfigLoader {
     if (f.groups != null) {
       f.groups.stream().filter(g -> g.join).forEach(g -> joining.add(g.id));
     }
-    return new AgentConfig(id, dataDir, raft, api, metrics, profile, readMode, groups, joining);
+    Limits limits = Limits.DEFAULT;
+    if (f.limits != null) {
+      try {
+        limits = new Limits(f.limits.maxKeyBytes, f.limits.maxValueBytes, f.limits.maxTxnOps,
+            f.limits.minLeaseTtlMs, f.limits.maxLeaseTtlMs, f.limits.watchHistory);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("limits", e.getMessage());
+      }
+    }
+    return new AgentConfig(id, dataDir, raft, api, metrics, profile, readMode, groups, joining,
+        limits);
   }
 
   /**

@@ -8,6 +8,7 @@ import io.flotilla.consensus.client.FleetException;
 import io.flotilla.consensus.client.Watch;
 import io.flotilla.consensus.client.WatchListener;
 import io.flotilla.consensus.proto.Event;
+import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.util.HashMap;
 import java.util.List;
@@ -43,8 +44,10 @@ public final class WatchService extends WatchGrpc.WatchImplBase {
     public synchronized void onNext(WatchCall call) {
       switch (call.getRequestCase()) {
         case CREATE -> create(call.getCreate());
-        case CANCEL_WATCH_ID -> cancel(call.getCancelWatchId(), "canceled by the client");
+        case CANCEL_WATCH_ID -> cancel(call.getCancelWatchId(),
+            Status.CANCELLED.withDescription("canceled by the client"));
         case REQUEST_NOT_SET -> send(WatchReply.newBuilder().setCanceled(true)
+            .setCancelCode(Status.Code.INVALID_ARGUMENT.value())
             .setCancelReason("empty watch request").build());
       }
     }
@@ -63,22 +66,27 @@ public final class WatchService extends WatchGrpc.WatchImplBase {
 
               @Override
               public void onError(FleetException error) {
-                cancel(id, error.getMessage());
+                cancel(id, Errors.toStatus(error).getStatus());
               }
             }));
       } catch (RuntimeException e) {
-        send(WatchReply.newBuilder().setWatchId(id).setCanceled(true)
-            .setCancelReason(Errors.toStatus(e).getStatus().getDescription()).build());
+        send(canceled(id, Errors.toStatus(e).getStatus()));
       }
     }
 
-    private synchronized void cancel(long id, String reason) {
+    private synchronized void cancel(long id, Status why) {
       Watch w = watches.remove(id);
       if (w != null) {
         w.close();
-        send(WatchReply.newBuilder().setWatchId(id).setCanceled(true).setCancelReason(reason)
-            .build());
+        send(canceled(id, why));
       }
+    }
+
+    private WatchReply canceled(long id, Status why) {
+      return WatchReply.newBuilder().setWatchId(id).setCanceled(true)
+          .setCancelCode(why.getCode().value())
+          .setCancelReason(why.getDescription() == null ? why.getCode().name() : why.getDescription())
+          .build();
     }
 
     private synchronized void send(WatchReply reply) {

@@ -1,0 +1,135 @@
+package io.flotilla.agent.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.flotilla.consensus.server.FleetPeer;
+import io.flotilla.consensus.server.TuningProfile;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+  @TempDir Path dir;
+
+  private Path yaml(String text) throws IOException {
+    Path f = dir.resolve("agent.yaml");
+    Files.writeString(f, text);
+    return f;
+  }
+
+  private static final String SQUAD = """
+      id: a
+      raft-address: 127.0.0.1:7001
+      groups:
+        - id: squad
+          members:
+            - {id: a, address: 127.0.0.1:7001}
+            - {id: b, address: 127.0.0.1:7002, role: listener}
+      """;
+
+  @Test
+  void withNoFileANodeRunsAloneOnThisMachine() throws Exception {
+    AgentConfig c = ConfigLoader.load(null, Map.of(), Map.of());
+
+    assertThat(c.id()).isEqualTo("agent-1");
+    assertThat(c.raftAddress().toString()).isEqualTo("127.0.0.1:7001");
+    assertThat(c.apiAddress().toString()).isEqualTo("127.0.0.1:7101");
+    assertThat(c.profile()).isEqualTo(TuningProfile.LAN);
+    assertThat(c.groups()).singleElement().satisfies(g -> {
+      assertThat(g.name()).isEqualTo("default");
+      assertThat(g.peers()).containsExactly(FleetPeer.voter("agent-1", "127.0.0.1:7001"));
+    });
+  }
+
+  @Test
+  void flagsOverrideTheEnvironmentWhichOverridesTheFile() throws Exception {
+    Path f = yaml(SQUAD + "profile: lan\napi-address: 127.0.0.1:9000\n");
+
+    AgentConfig c = ConfigLoader.load(f,
+        Map.of("FLOTILLA_PROFILE", "radio", "FLOTILLA_API_ADDRESS", "127.0.0.1:9001"),
+        Map.of("api-address", "127.0.0.1:9002"));
+
+    assertThat(c.profile()).isEqualTo(TuningProfile.RADIO);
+    assertThat(c.apiAddress().port()).isEqualTo(9002);
+    assertThat(c.groups().get(0).peers()).extracting(FleetPeer::role)
+        .containsExactly(FleetPeer.Role.VOTER, FleetPeer.Role.LISTENER);
+  }
+
+  @Test
+  void anUnknownKeyIsNamedWithItsLine() throws Exception {
+    Path f = yaml("id: a\nraft-adress: 127.0.0.1:7001\n");
+    assertThatThrownBy(() -> ConfigLoader.load(f, Map.of(), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("config: raft-adress: unknown key (line 2 of " + f + ")");
+  }
+
+  @Test
+  void aPeerWithoutAnAddressIsNamed() throws Exception {
+    Path f = yaml(SQUAD.replace("{id: b, address: 127.0.0.1:7002, role: listener}", "{id: b}"));
+    assertThatThrownBy(() -> ConfigLoader.load(f, Map.of(), Map.of()))
+        .hasMessage("config: groups[0].members[1].address: missing for peer b");
+  }
+
+  @Test
+  void anAgentMustBeAMemberOfItsGroupsAtItsOwnAddress() throws Exception {
+    Path f = yaml(SQUAD);
+    assertThatThrownBy(() -> ConfigLoader.load(f, Map.of(), Map.of("id", "c")))
+        .hasMessage("config: groups[0].members: this agent (c) is not a member of group squad");
+    assertThatThrownBy(() -> ConfigLoader.load(f, Map.of(), Map.of("raft-address", "127.0.0.1:7009")))
+        .hasMessageContaining("its raft-address is 127.0.0.1:7009");
+  }
+
+  @Test
+  void badValuesNameTheirKey() throws Exception {
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("FLOTILLA_PROFILE", "wifi"), Map.of()))
+        .hasMessage("config: profile: 'wifi' is not one of [lan, radio]");
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), Map.of("api-address", "localhost")))
+        .hasMessage("config: api-address: 'localhost' is not host:port");
+    assertThatThrownBy(() -> ConfigLoader.load(yaml("limits: {max-value-bytes: -1}\n"), Map.of(), Map.of()))
+        .hasMessage("config: limits: limits must be positive");
+    assertThatThrownBy(() -> ConfigLoader.load(yaml("id: [a, b]\n"), Map.of(), Map.of()))
+        .hasMessageStartingWith("config: id: ");
+  }
+
+  @Test
+  void aPortInUseIsRefusedBeforeAnythingStarts() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      AgentConfig c = ConfigLoader.load(null, Map.of(), Map.of(
+          "api-address", "127.0.0.1:" + taken.getLocalPort(),
+          "data-dir", dir.resolve("data").toString()));
+      assertThatThrownBy(() -> ConfigLoader.checkRunnable(c))
+          .hasMessageStartingWith("config: api-address: 127.0.0.1:" + taken.getLocalPort()
+              + " cannot be bound");
+    }
+  }
+
+  @Test
+  void aDataDirectoryThatCannotBeWrittenIsRefused() throws Exception {
+    Path file = Files.writeString(dir.resolve("not-a-dir"), "x");
+    AgentConfig c = ConfigLoader.load(null, Map.of(),
+        Map.of("data-dir", file.resolve("data").toString()));
+    assertThatThrownBy(() -> ConfigLoader.checkRunnable(c))
+        .hasMessageStartingWith("config: data-dir: " + file.resolve("data") + " is not writable");
+  }
+
+  @Test
+  void aJoiningGroupListsTheCurrentMembersOnly() throws Exception {
+    Path f = yaml("""
+        id: c
+        raft-address: 127.0.0.1:7003
+        groups:
+          - id: squad
+            join: true
+            members:
+              - {id: a, address: 127.0.0.1:7001}
+        """);
+    AgentConfig c = ConfigLoader.load(f, Map.of(), Map.of());
+    assertThat(c.joining()).containsExactly("squad");
+  }
+}

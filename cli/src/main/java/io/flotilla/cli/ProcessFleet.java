@@ -90,25 +90,53 @@ final class ProcessFleet {
       s.agents.add(a);
     }
     for (Agent a : s.agents) {
-      StringBuilder yaml = new StringBuilder()
-          .append("id: ").append(a.id).append('\n')
-          .append("data-dir: ").append(dir.resolve(a.id + "-data")).append('\n')
-          .append("raft-address: ").append(a.raft).append('\n')
-          .append("api-address: ").append(a.api).append('\n')
-          .append("metrics-address: ").append(a.metrics).append('\n')
-          .append("profile: ").append(profile).append('\n')
-          .append("groups:\n  - id: ").append(GROUP).append("\n    members:\n");
-      for (Agent m : s.agents) {
-        yaml.append("      - {id: ").append(m.id).append(", address: ").append(m.raft)
-            .append(", role: voter}\n");
-      }
-      Files.writeString(Path.of(a.config), yaml);
+      writeConfig(dir, a, profile, s.agents, false);
     }
     ProcessFleet fleet = new ProcessFleet(dir, s);
     for (Agent a : s.agents) {
       fleet.start(a);
     }
     return fleet;
+  }
+
+  /**
+   * Starts one more agent that joins the running group as a new member: it waits, with an
+   * empty replica, for an operator to add it ({@code flotilla member add}).
+   */
+  Agent join(String id, String profile) throws IOException {
+    int[] ports = freePorts(3);
+    Agent a = new Agent();
+    a.id = id;
+    a.raft = "127.0.0.1:" + ports[0];
+    a.api = "127.0.0.1:" + ports[1];
+    a.metrics = "127.0.0.1:" + ports[2];
+    a.config = dir.resolve(id + ".yaml").toString();
+    a.log = dir.resolve(id + ".log").toString();
+    writeConfig(dir, a, profile, state.agents, true);
+    state.agents.add(a);
+    start(a);
+    return a;
+  }
+
+  private static void writeConfig(Path dir, Agent a, String profile, List<Agent> members,
+      boolean join) throws IOException {
+    StringBuilder yaml = new StringBuilder()
+        .append("id: ").append(a.id).append('\n')
+        .append("data-dir: ").append(dir.resolve(a.id + "-data")).append('\n')
+        .append("raft-address: ").append(a.raft).append('\n')
+        .append("api-address: ").append(a.api).append('\n')
+        .append("metrics-address: ").append(a.metrics).append('\n')
+        .append("profile: ").append(profile).append('\n')
+        .append("groups:\n  - id: ").append(GROUP).append('\n');
+    if (join) {
+      yaml.append("    join: true\n");
+    }
+    yaml.append("    members:\n");
+    for (Agent m : members) {
+      yaml.append("      - {id: ").append(m.id).append(", address: ").append(m.raft)
+          .append(", role: voter}\n");
+    }
+    Files.writeString(Path.of(a.config), yaml);
   }
 
   static ProcessFleet load(Path dir) throws IOException {

@@ -267,6 +267,21 @@ class CliEndToEndTest {
     assertThat(CliRun.of("completion", "fish").exit()).isEqualTo(Flotilla.EXIT_USAGE);
   }
 
+  @Test
+  @Order(12)
+  void sigtermOnTheLeaderHandsLeadershipToAnotherVoterFirst() throws Exception {
+    String leader = fleet.leader(Duration.ofSeconds(2)).orElseThrow();
+    ProcessHandle p = fleet.agent(leader).process().orElseThrow();
+    p.destroy(); // SIGTERM
+    p.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+
+    String log = java.nio.file.Files.readString(Path.of(fleet.agent(leader).log));
+    assertThat(log).contains("group fleet: handing leadership to agent-");
+    String next = fleet.awaitLeader(WAIT).orElseThrow();
+    assertThat(next).isNotEqualTo(leader);
+    assertThat(cli("put", "after/sigterm", "ok").exit()).isZero();
+  }
+
   private static List<String> roles(JsonNode members) {
     List<String> out = new ArrayList<>();
     members.get("members").forEach(m -> out.add(m.get("id").asText() + "=" + m.get("role").asText()));

@@ -45,6 +45,7 @@ import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.exceptions.StaleReadException;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.util.TimeDuration;
 
@@ -251,7 +252,8 @@ public final class FleetClient implements AutoCloseable {
     Message m = RatisBytes.message(query.toByteString());
     CompletableFuture<RaftClientReply> sent;
     if (consistency instanceof ReadConsistency.Stale s) {
-      sent = raft.async().sendStaleRead(m, s.minIndex(), RaftPeerId.valueOf(s.serverId()));
+      sent = new CompletableFuture<>();
+      staleRead(m, s, sent);
     } else if (consistency instanceof ReadConsistency.LeaderLocal) {
       sent = raft.async().sendReadOnlyNonLinearizable(m);
     } else {
@@ -264,6 +266,36 @@ public final class FleetClient implements AutoCloseable {
       }
       return r;
     });
+  }
+
+  /**
+   * Ratis refuses a stale read at once while the server is behind {@code minIndex}; this waits
+   * for it instead, retrying until the result is complete (the call's deadline ends it).
+   */
+  private void staleRead(Message m, ReadConsistency.Stale s,
+      CompletableFuture<RaftClientReply> result) {
+    raft.async().sendStaleRead(m, s.minIndex(), RaftPeerId.valueOf(s.serverId()))
+        .whenComplete((reply, error) -> {
+          Throwable failure = error != null ? error
+              : reply.isSuccess() ? null : reply.getException();
+          if (isStale(failure) && !result.isDone()) {
+            timer.schedule(() -> staleRead(m, s, result), 10, TimeUnit.MILLISECONDS);
+          } else if (error != null) {
+            result.completeExceptionally(error);
+          } else {
+            result.complete(reply);
+          }
+        });
+  }
+
+  /** Ratis wraps the refusal, sometimes twice. */
+  private static boolean isStale(Throwable t) {
+    for (; t != null; t = t.getCause()) {
+      if (t instanceof StaleReadException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private CompletableFuture<RaftClientReply> deadline(CompletableFuture<RaftClientReply> f) {

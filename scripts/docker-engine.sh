@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Makes a Docker engine available for the container chaos suite and builds the base image the
+# agent containers start from. No registry is needed: the image is made from this machine's
+# own installed packages (the Java runtime, iptables, iproute2) with `docker import`.
+#
+#   scripts/docker-engine.sh          install (as root, with apt) and start the engine if
+#                                     needed, then build flotilla-base:local if missing
+#   FLOTILLA_REBUILD_BASE=1 ...       rebuild the base image
+#
+# Exits 0 with a note on stderr when the engine cannot be had (not root, no apt): the
+# container tests then report Docker as missing (a failure under CI=true).
+set -euo pipefail
+
+BASE_IMAGE=${FLOTILLA_BASE_IMAGE:-flotilla-base:local}
+log() { echo "docker-engine: $*" >&2; }
+
+engine_up() { docker info >/dev/null 2>&1; }
+
+if ! command -v dockerd >/dev/null 2>&1 || ! command -v iptables >/dev/null 2>&1; then
+  if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+    log "no Docker engine and no way to install one here (needs root and apt-get)"
+    exit 0
+  fi
+  log "installing docker.io and iptables"
+  apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker.io iptables >/dev/null
+fi
+
+if ! engine_up; then
+  if [ "$(id -u)" != 0 ]; then
+    log "the Docker engine is not running and only root can start it here"
+    exit 0
+  fi
+  log "starting dockerd"
+  setsid dockerd >/tmp/flotilla-dockerd.log 2>&1 </dev/null &
+  for _ in $(seq 1 100); do engine_up && break; sleep 0.2; done
+  engine_up || { log "dockerd did not start; see /tmp/flotilla-dockerd.log"; exit 1; }
+fi
+
+# Containers and networks that an interrupted run left behind (Ryuk is off on these machines).
+docker ps -aq --filter label=io.flotilla.chaos | xargs -r docker rm -f >/dev/null
+docker network ls -q --filter label=io.flotilla.chaos | xargs -r docker network rm >/dev/null
+
+if docker image inspect "$BASE_IMAGE" >/dev/null 2>&1 && [ "${FLOTILLA_REBUILD_BASE:-0}" != 1 ]; then
+  exit 0
+fi
+
+java_home=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")
+jre_pkg=$(dpkg -S "$java_home/bin/java" | cut -d: -f1)
+# The runtime, the tools the nemeses use, and everything they depend on, as installed here.
+roots="$jre_pkg iptables iproute2 dash coreutils procps"
+pkgs=$(apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts --no-breaks \
+         --no-replaces --no-enhances $roots 2>/dev/null | grep -E '^[a-z0-9]' | sort -u)
+installed=$(for p in $pkgs; do dpkg-query -W -f='${Status} ${Package}:${Architecture}\n' "$p" 2>/dev/null; done \
+  | awk '$3 == "installed" {print $4}' | sort -u)
+
+list=$(mktemp)
+links=$(mktemp -d)
+trap 'rm -rf "$list" "$links"' EXIT
+# Merged-/usr Debian lists files under /bin and /lib that live under /usr; store each once.
+for p in $installed; do dpkg -L "$p"; done \
+  | sed -E 's#^/(bin|sbin|lib|lib32|lib64|libx32)/#/usr/\1/#' \
+  | grep -vE '^/usr/share/(doc|man|info|locale|lintian)/' \
+  | sort -u | while read -r f; do if [ -f "$f" ] || [ -L "$f" ]; then echo "${f#/}"; fi; done > "$list"
+# Links no package owns: the alternatives behind java and iptables, and /bin/sh.
+for f in /etc/alternatives/* /usr/bin/java /usr/sbin/iptables /usr/sbin/ip6tables; do
+  if [ -e "$f" ] || [ -L "$f" ]; then echo "${f#/}" >> "$list"; fi
+done
+mkdir -p "$links/tmp" "$links/etc" "$links/proc" "$links/sys" "$links/dev" "$links/opt/flotilla" "$links/var/lib/flotilla"
+chmod 1777 "$links/tmp"
+for d in bin sbin lib lib64; do ln -s "usr/$d" "$links/$d"; done
+echo "root:x:0:0:root:/root:/bin/sh" > "$links/etc/passwd"
+echo "root:x:0:" > "$links/etc/group"
+
+grep -vxE "(bin|sbin|lib|lib32|lib64|libx32)" "$list" | sort -u -o "$list"
+log "importing $BASE_IMAGE from $(wc -l < "$list") files of $(echo "$installed" | wc -w) packages"
+tar -C "$links" -cf /tmp/flotilla-base.tar bin sbin lib lib64 tmp etc proc sys dev opt var
+tar -C / --no-recursion -rf /tmp/flotilla-base.tar -T "$list"
+docker import --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin' \
+  /tmp/flotilla-base.tar "$BASE_IMAGE" >/dev/null
+rm -f /tmp/flotilla-base.tar
+docker run --rm "$BASE_IMAGE" java -version 2>&1 | head -1 >&2

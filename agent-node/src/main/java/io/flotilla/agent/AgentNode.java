@@ -20,6 +20,7 @@ import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Comparator;
@@ -131,9 +132,25 @@ public final class AgentNode implements Closeable {
     return server;
   }
 
-  /** Blocks until the API server stops. */
-  public void awaitTermination() throws InterruptedException {
-    grpc.awaitTermination();
+  /**
+   * Runs a node in the foreground until the process is told to stop (SIGTERM, Ctrl-C), then
+   * stops it gracefully. Prints one line saying where it serves once it is up.
+   */
+  public static void runUntilStopped(AgentConfig config, PrintWriter out)
+      throws IOException, InterruptedException {
+    AgentNode node = start(config);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        node.close();
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("stopping agent {} failed: {}", config.id(), e.getMessage());
+      }
+    }, "flotilla-shutdown"));
+    out.printf("agent %s running: api %s:%d, raft %s, metrics %s:%d, groups %s%n", config.id(),
+        config.apiAddress().host(), node.apiPort(), node.server().address(),
+        config.metricsAddress().host(), node.metricsPort(), node.clients.keySet());
+    out.flush();
+    node.grpc.awaitTermination();
   }
 
   @Override

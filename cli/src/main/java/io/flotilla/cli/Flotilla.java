@@ -39,6 +39,7 @@ import picocli.CommandLine.Option;
       ClusterCommands.Election.class,
       ClusterCommands.Snapshot.class,
       ClusterCommands.MemberGroup.class,
+      CheckCommand.class,
       CompletionCommand.class,
     })
 public final class Flotilla implements Runnable {

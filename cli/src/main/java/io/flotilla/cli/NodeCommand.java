@@ -4,7 +4,6 @@ import io.flotilla.agent.AgentNode;
 import io.flotilla.agent.config.AgentConfig;
 import io.flotilla.agent.config.ConfigException;
 import io.flotilla.agent.config.ConfigLoader;
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -61,22 +60,7 @@ final class NodeCommand {
       } catch (ConfigException e) {
         throw CliException.usage(e.getMessage());
       }
-      AgentNode node = AgentNode.start(cfg);
-      Thread stopper = new Thread(() -> {
-        try {
-          node.close();
-        } catch (Exception e) {
-          // the process is ending; the node logged what failed
-        }
-      }, "flotilla-shutdown");
-      Runtime.getRuntime().addShutdownHook(stopper);
-      PrintWriter out = spec.commandLine().getOut();
-      out.printf("agent %s running: api %s:%d, raft %s, metrics %s:%d, groups %s%n", cfg.id(),
-          cfg.apiAddress().host(), node.apiPort(), node.server().address(),
-          cfg.metricsAddress().host(), node.metricsPort(),
-          cfg.groups().stream().map(g -> g.name()).toList());
-      out.flush();
-      node.awaitTermination();
+      AgentNode.runUntilStopped(cfg, spec.commandLine().getOut());
       return 0;
     }
   }

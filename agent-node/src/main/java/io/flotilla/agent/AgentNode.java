@@ -58,6 +58,10 @@ public final class AgentNode implements Closeable {
         .readMode(config.readMode())
         .limits(config.limits());
     config.groups().stream().filter(g -> !config.joining().contains(g.name())).forEach(b::group);
+    if (config.unsafeLocalReads()) {
+      LOG.warn("read-mode unsafe-local: linearizable reads are served from this node's own "
+          + "state and can be stale; for testing the chaos suite only");
+    }
     server = b.build().start();
     try {
       for (String g : config.joining()) {
@@ -87,7 +91,8 @@ public final class AgentNode implements Closeable {
           config.apiAddress().toString());
       grpc = NettyServerBuilder.forAddress(
               new InetSocketAddress(config.apiAddress().host(), config.apiAddress().port()))
-          .addService(new KvService(groups, config.id(), nodeMetrics[0]))
+          .addService(new KvService(groups, config.id(), nodeMetrics[0],
+              config.unsafeLocalReads()))
           .addService(new LeaseService(groups))
           .addService(new WatchService(groups))
           .addService(new ElectionService(groups))

@@ -21,6 +21,9 @@ import java.util.List;
  * @param groups the Raft groups this node belongs to; the first is the default for API calls
  * @param limits bounds on keys, values, transactions, leases and watch history; the same on
  *     every member of a group
+ * @param unsafeLocalReads serve linearizable reads from this node's own state, without asking
+ *     the leader: NOT linearizable, stale under partitions. Exists only to show that the chaos
+ *     suite catches such a bug ({@code read-mode: unsafe-local}).
  * @param joining the groups this node joins as a new member: it starts with an empty replica
  *     and waits for the group's leader to add it; their member lists name the existing members
  */
@@ -34,7 +37,8 @@ public record AgentConfig(
     ReadMode readMode,
     List<FleetGroup> groups,
     java.util.Set<String> joining,
-    Limits limits) {
+    Limits limits,
+    boolean unsafeLocalReads) {
 
   public AgentConfig {
     groups = List.copyOf(groups);

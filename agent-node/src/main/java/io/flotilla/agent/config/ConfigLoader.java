@@ -37,7 +37,8 @@ import java.util.Set;
  * api-address: 127.0.0.1:7101
  * metrics-address: 127.0.0.1:7201
  * profile: radio            # lan | radio
- * read-mode: read-index     # read-index | leader-lease
+ * read-mode: read-index     # read-index | leader-lease (| unsafe-local: never in production,
+ *                           #  see AgentConfig#unsafeLocalReads)
  * limits:                   # the same on every member of a group; defaults shown
  *   max-key-bytes: 4096
  *   max-value-bytes: 1048576
@@ -148,7 +149,9 @@ public final class ConfigLoader {
         hostPort("metrics-address", orDefault(values.get("metrics-address"), "127.0.0.1:7201"));
     TuningProfile profile = choice("profile", orDefault(values.get("profile"), "lan"),
         Map.of("lan", TuningProfile.LAN, "radio", TuningProfile.RADIO));
-    ReadMode readMode = choice("read-mode", orDefault(values.get("read-mode"), "read-index"),
+    String readModeName = orDefault(values.get("read-mode"), "read-index");
+    boolean unsafeLocalReads = readModeName.equals("unsafe-local");
+    ReadMode readMode = unsafeLocalReads ? ReadMode.READ_INDEX : choice("read-mode", readModeName,
         Map.of("read-index", ReadMode.READ_INDEX, "leader-lease", ReadMode.LEADER_LEASE));
     Path dataDir = Path.of(orDefault(values.get("data-dir"), "flotilla-data/" + id));
 
@@ -169,7 +172,7 @@ public final class ConfigLoader {
       }
     }
     return new AgentConfig(id, dataDir, raft, api, metrics, profile, readMode, groups, joining,
-        limits);
+        limits, unsafeLocalReads);
   }
 
   /**

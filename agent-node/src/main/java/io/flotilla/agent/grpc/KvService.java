@@ -20,10 +20,17 @@ public final class KvService extends KVGrpc.KVImplBase {
   private final String nodeId;
   private final WriteMetrics metrics;
 
-  public KvService(Groups groups, String nodeId, WriteMetrics metrics) {
+  private final boolean unsafeLocalReads;
+
+  /**
+   * @param unsafeLocalReads answer linearizable reads from this node's state (a deliberate bug
+   *     for testing the chaos suite; see {@code AgentConfig#unsafeLocalReads})
+   */
+  public KvService(Groups groups, String nodeId, WriteMetrics metrics, boolean unsafeLocalReads) {
     this.groups = groups;
     this.nodeId = nodeId;
     this.metrics = metrics;
+    this.unsafeLocalReads = unsafeLocalReads;
   }
 
   @Override
@@ -46,7 +53,8 @@ public final class KvService extends KVGrpc.KVImplBase {
     ReadConsistency consistency = switch (call.getConsistency()) {
       case LEADER_LOCAL -> ReadConsistency.LEADER_LOCAL;
       case STALE -> ReadConsistency.stale(nodeId, call.getMinIndex());
-      case LINEARIZABLE, UNRECOGNIZED -> ReadConsistency.LINEARIZABLE;
+      case LINEARIZABLE, UNRECOGNIZED -> unsafeLocalReads
+          ? ReadConsistency.stale(nodeId, 0) : ReadConsistency.LINEARIZABLE;
     };
     try {
       Calls.reply(groups.client(call.getGroup()).rangeAsync(call.getRange(), consistency), out);

@@ -54,9 +54,10 @@ import org.apache.ratis.util.TimeDuration;
  * {@link #admin()}) membership.
  *
  * <p>Every call has a deadline ({@link Builder#timeout}) and a bounded number of attempts; it
- * never retries forever. A write that fails with {@link FleetException.Code#TIMEOUT} may still
- * have been applied; any other failure means it was not. Retries of one call are deduplicated
- * by the group, so a write applies at most once. Blocking methods throw
+ * never retries forever. A write that fails with {@link FleetException.Code#TIMEOUT} or
+ * {@link FleetException.Code#UNAVAILABLE} may still have been applied; any other failure means
+ * it was not. Retries of one call are deduplicated by the group, so a write applies at most
+ * once. Blocking methods throw
  * {@link FleetException}; the {@code ...Async} methods complete exceptionally with it.
  */
 public final class FleetClient implements AutoCloseable {

@@ -18,7 +18,10 @@ public final class FleetException extends RuntimeException {
     LEASE_NOT_FOUND,
     /** A watch asked for a revision older than the history the group keeps. */
     COMPACTED,
-    /** No leader could be reached within the retry policy. The request did not apply. */
+    /**
+     * No leader answered within the retry policy. A write may still have been applied if an
+     * earlier attempt reached a leader that committed it before the reply was lost.
+     */
     UNAVAILABLE,
     /**
      * No reply within the call's timeout. A write may or may not have been applied: only a

@@ -1,0 +1,345 @@
+package io.flotilla.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.flotilla.simulator.Simulation;
+import io.flotilla.simulator.SimulationOptions;
+import io.flotilla.simulator.SimulationResult;
+import io.flotilla.simulator.Sweep;
+import io.flotilla.simulator.kernel.SimTime;
+import io.flotilla.simulator.report.Distribution;
+import io.flotilla.simulator.report.ReportFiles;
+import io.flotilla.simulator.report.RunSummary;
+import io.flotilla.simulator.report.SweepReport;
+import io.flotilla.simulator.scenario.Scenario;
+import io.flotilla.simulator.scenario.ScenarioException;
+import io.flotilla.simulator.scenario.ScenarioLoader;
+import io.flotilla.simulator.scenario.Span;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code flotilla sim}: deterministic swarm simulations of Flotilla's Raft groups. */
+@Command(
+    name = "sim",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Simulate a fleet on one thread with a virtual clock: agents move, radio",
+        "links fade, Raft groups elect and replicate into real fleet state machines,",
+        "and every step is checked against Raft's safety invariants. SCENARIO is a",
+        "YAML file or the name of a shipped example: warehouse-robots, city-drones,",
+        "tunnel-convoy, survey-swarm.",
+        "",
+        "Examples:",
+        "  flotilla sim run city-drones --duration 10m",
+        "  flotilla sim sweep tunnel-convoy --set radio.loss=0,0.05,0.1 --seeds 10"},
+    subcommands = {SimCommand.Run.class, SimCommand.SweepRuns.class})
+final class SimCommand implements Runnable {
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** Loads the scenario, or prints the one-line reason and returns null. */
+  private static Scenario load(CommandSpec spec, String source, Long seed, String duration) {
+    try {
+      Scenario s = ScenarioLoader.load(source);
+      if (seed != null) {
+        s = s.withSeed(seed);
+      }
+      if (duration != null) {
+        s = s.withDuration(parseDuration(duration));
+      }
+      return s;
+    } catch (ScenarioException | IllegalArgumentException e) {
+      spec.commandLine().getErr().println("flotilla: " + e.getMessage());
+      return null;
+    }
+  }
+
+  private static Span parseDuration(String text) {
+    try {
+      Span d = Span.parse(text);
+      if (d.micros() <= 0) {
+        throw new IllegalArgumentException("--duration must be positive");
+      }
+      return d;
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(e.getMessage().startsWith("--") ? e.getMessage()
+          : "--duration: " + e.getMessage());
+    }
+  }
+
+  @Command(
+      name = "run",
+      mixinStandardHelpOptions = true,
+      description = {
+          "Run one simulation, print a summary, write report.html and summary.json.",
+          "Exits 1 if an invariant was violated, printing the seed and event number;",
+          "--replay EVENT reruns up to that event and prints the events leading to it.",
+          "",
+          "Example:",
+          "  flotilla sim run city-drones --seed 7 --duration 10m --out sim-out"})
+  static final class Run implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "SCENARIO", description = "YAML file or example name.")
+    String scenario;
+
+    @Option(names = "--seed", description = "Random seed (default: the scenario's).")
+    Long seed;
+
+    @Option(names = "--duration",
+        description = "Simulated time, e.g. 10m (default: the scenario's).")
+    String duration;
+
+    @Option(names = "--out", description = "Report directory (default: sim-out/NAME-SEED).")
+    Path out;
+
+    @Option(names = "--replay", paramLabel = "EVENT",
+        description = "Stop after event EVENT and print the events leading to it.")
+    Long replay;
+
+    @Option(names = "--trace", defaultValue = "40",
+        description = "Events to print with --replay (default ${DEFAULT-VALUE}).")
+    int trace;
+
+    @Override
+    public Integer call() throws Exception {
+      PrintWriter err = spec.commandLine().getErr();
+      PrintWriter stdout = spec.commandLine().getOut();
+      if (replay != null && replay < 1 || trace < 1) {
+        err.println("flotilla: --replay and --trace must be at least 1");
+        return Flotilla.EXIT_USAGE;
+      }
+      Scenario s = load(spec, scenario, seed, duration);
+      if (s == null) {
+        return Flotilla.EXIT_USAGE;
+      }
+      SimulationOptions options = replay == null ? SimulationOptions.defaults()
+          : SimulationOptions.defaults().replay(replay, trace);
+      Simulation sim = Simulation.create(s, options);
+      long total = s.duration().micros();
+      long started = System.nanoTime();
+      long[] lastPrint = {started};
+      SimulationResult result = sim.run((now, events) -> {
+        long t = System.nanoTime();
+        if (t - lastPrint[0] >= 1_000_000_000L) {
+          lastPrint[0] = t;
+          double wall = (t - started) / 1e9;
+          err.printf(Locale.ROOT, "\rsim %s / %s  wall %.1f s  %,.0f events/s   ",
+              SimTime.format(now), SimTime.format(total), wall, events / wall);
+          err.flush();
+        }
+      });
+      if (lastPrint[0] != started) {
+        err.println();
+      }
+      RunSummary summary = result.summary();
+      printSummary(stdout, summary);
+      if (replay != null) {
+        stdout.printf("%nThe last %d events up to event %d:%n", result.traceTail().size(),
+            result.lastEvent());
+        result.traceTail().forEach(line -> stdout.println("  " + line));
+      } else {
+        Path dir = out != null ? out : Path.of("sim-out", s.name() + "-" + s.seed());
+        ReportFiles.write(dir, summary, result.metrics());
+        stdout.printf("%nReport: %s%nSummary: %s%n", dir.resolve(ReportFiles.REPORT),
+            dir.resolve(ReportFiles.SUMMARY));
+      }
+      if (!result.ok()) {
+        stdout.printf("%nINVARIANT VIOLATED at event %d (%s): %s%n  replay: flotilla sim run %s"
+            + " %s%n", summary.violation().event(), summary.violation().time(),
+            summary.violation().message(), scenario, summary.violation().replay());
+      }
+      stdout.flush();
+      return result.ok() ? 0 : 1;
+    }
+  }
+
+  static void printSummary(PrintWriter out, RunSummary s) {
+    RunSummary.Fleet f = s.fleet();
+    out.printf(Locale.ROOT, "Scenario %s, seed %d: %d agents, %d groups; %s simulated in %.1f s"
+        + " (%.1fx, %,.0f events/s)%n", s.scenario(), s.seed(), f.agents(), f.groups(),
+        SimTime.format((long) (s.simulatedSeconds() * 1e6)), s.wallSeconds(), s.simToWall(),
+        s.eventsPerSecond());
+    out.printf("Trace %s over %,d events; %s%n%n", s.traceHash(), s.events(),
+        s.violation() == null ? "every invariant held" : "an invariant was VIOLATED");
+    String row = "%-10s %4s %5s %7s %6s %9s %10s %9s %9s %10s %10s %9s %10s %8s%n";
+    out.printf(Locale.ROOT, row, "group", "vote", "listn", "changes", "losses", "avail",
+        "leaderless", "elect p50", "elect p99", "commit p50", "commit p99", "commits/s",
+        "msgs sent", "dropped");
+    for (RunSummary.GroupSummary g : s.groups()) {
+      out.printf(Locale.ROOT, row, g.name(), g.voters(), g.listeners(), g.leaderChanges(),
+          g.leaderLosses(), pct(g.availability()), secs(g.unavailableSeconds()),
+          p50(g.electionMillis()), p99(g.electionMillis()),
+          p50(g.commitLatencyMillis()), p99(g.commitLatencyMillis()),
+          String.format(Locale.ROOT, "%.1f", g.commitsPerSecond()), g.messagesSent(),
+          g.messagesDropped());
+    }
+    out.printf(Locale.ROOT, row, "fleet", "", "", f.leaderChanges(), f.leaderLosses(),
+        pct(f.availability()), secs(f.unavailableSeconds()), p50(f.electionMillis()),
+        p99(f.electionMillis()), p50(f.commitLatencyMillis()),
+        p99(f.commitLatencyMillis()), String.format(Locale.ROOT, "%.1f",
+            f.commitsPerSecond()), f.messagesSent(), f.messagesDropped());
+    out.printf(Locale.ROOT, "%nMessages dropped: %,d lost on the radio, %,d out of range, %,d cut"
+        + " by partitions, %,d to crashed agents.%n", f.drops().lost(), f.drops().outOfRange(),
+        f.drops().cut(), f.drops().crashed());
+    out.printf(Locale.ROOT, "Leadership: MTBF %s, MTTR %s. Client requests: %,d writes"
+        + " acknowledged, %,d given up; %,d reads answered, %,d given up; latency p50 %s, p99"
+        + " %s.%n", f.mtbfSeconds() == null ? "-" : secs(f.mtbfSeconds()),
+        f.mttrSeconds() == null ? "-" : secs(f.mttrSeconds()), f.writesAcked(), f.writesFailed(),
+        f.readsAnswered(), f.readsFailed(), p50(f.clientLatencyMillis()),
+        p99(f.clientLatencyMillis()));
+  }
+
+  private static String pct(double v) {
+    return String.format(Locale.ROOT, "%.3f%%", v * 100);
+  }
+
+  private static String secs(double v) {
+    return String.format(Locale.ROOT, "%.1f s", v);
+  }
+
+  private static String p50(Distribution d) {
+    return d.count() == 0 ? "-" : ms(d.p50());
+  }
+
+  private static String p99(Distribution d) {
+    return d.count() == 0 ? "-" : ms(d.p99());
+  }
+
+  private static String ms(double v) {
+    return String.format(Locale.ROOT, "%.0f ms", v);
+  }
+
+  @Command(
+      name = "sweep",
+      mixinStandardHelpOptions = true,
+      description = {
+          "Run a scenario over a grid of settings and seeds on all cores (each run",
+          "is still single-threaded and deterministic); write sweep.csv and",
+          "sweep.html. KEY is a path into the scenario: radio.loss,",
+          "squads[0].voters, workload.claims.perMinute.",
+          "",
+          "Example:",
+          "  flotilla sim sweep city-drones --set radio.loss=0,0.05,0.1 --seeds 10 \\",
+          "      --duration 10m"})
+  static final class SweepRuns implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "SCENARIO", description = "YAML file or example name.")
+    String scenario;
+
+    @Option(names = "--set", paramLabel = "KEY=V1,V2", description = "A swept key and its values;"
+        + " repeat for a grid.")
+    List<String> sets = new ArrayList<>();
+
+    @Option(names = "--seeds", defaultValue = "10", description = "Seeds per setting (default"
+        + " ${DEFAULT-VALUE}).")
+    int seeds;
+
+    @Option(names = "--first-seed", defaultValue = "1", description = "First seed (default"
+        + " ${DEFAULT-VALUE}).")
+    long firstSeed;
+
+    @Option(names = "--duration", description = "Simulated time of each run (default: the"
+        + " scenario's).")
+    String duration;
+
+    @Option(names = "--threads", description = "Runs at once (default: one per core).")
+    Integer threads;
+
+    @Option(names = "--out", description = "Output directory (default: sim-sweep/NAME).")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+      PrintWriter err = spec.commandLine().getErr();
+      PrintWriter stdout = spec.commandLine().getOut();
+      int pool = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+      if (seeds < 1 || pool < 1) {
+        err.println("flotilla: --seeds and --threads must be at least 1");
+        return Flotilla.EXIT_USAGE;
+      }
+      List<Sweep.Axis> axes = new ArrayList<>();
+      JsonNode tree;
+      Span span;
+      try {
+        for (String s : sets) {
+          axes.add(Sweep.Axis.parse(s));
+        }
+        tree = ScenarioLoader.tree(scenario);
+        span = duration == null ? null : parseDuration(duration);
+      } catch (ScenarioException | IllegalArgumentException e) {
+        err.println("flotilla: " + e.getMessage());
+        return Flotilla.EXIT_USAGE;
+      }
+      String label = Path.of(scenario).getFileName().toString();
+      int total = seeds * axes.stream().mapToInt(a -> a.values().size()).reduce(1, (a, b) -> a * b);
+      int[] done = {0};
+      List<Sweep.Point> points;
+      try {
+        points = Sweep.run(tree, label, axes, seeds, firstSeed, span, pool, p -> {
+          done[0]++;
+          err.printf(Locale.ROOT, "[%d/%d] %s seed %d: availability %.3f%%, %d leader losses%s%n",
+              done[0], total, p.settings().isEmpty() ? "" : p.settings(), p.seed(),
+              p.summary().fleet().availability() * 100, p.summary().fleet().leaderLosses(),
+              p.summary().violation() == null ? "" : ", VIOLATION " + p.summary().violation()
+                  .invariant());
+          err.flush();
+        });
+      } catch (ScenarioException e) {
+        err.println("flotilla: " + e.getMessage());
+        return Flotilla.EXIT_USAGE;
+      }
+      String name = points.isEmpty() ? label : points.get(0).summary().scenario();
+      Path dir = out != null ? out : Path.of("sim-sweep", name);
+      Files.createDirectories(dir);
+      List<String> keys = axes.stream().map(Sweep.Axis::key).toList();
+      Files.writeString(dir.resolve("sweep.csv"), SweepReport.csv(keys, points),
+          StandardCharsets.UTF_8);
+      Files.writeString(dir.resolve("sweep.html"), SweepReport.html(name, keys, points),
+          StandardCharsets.UTF_8);
+
+      Map<String, List<Sweep.Point>> bySetting = new LinkedHashMap<>();
+      points.forEach(p -> bySetting.computeIfAbsent(p.settings().isEmpty() ? "(scenario as is)"
+          : p.settings().toString(), k -> new ArrayList<>()).add(p));
+      String row = "%-40s %5s %12s %12s %12s %14s %10s%n";
+      stdout.printf(Locale.ROOT, row, "setting", "runs", "availability", "losses/run",
+          "elect p99", "commit p99", "violations");
+      long violations = 0;
+      for (Map.Entry<String, List<Sweep.Point>> e : bySetting.entrySet()) {
+        List<RunSummary> runs = e.getValue().stream().map(Sweep.Point::summary).toList();
+        long bad = runs.stream().filter(r -> r.violation() != null).count();
+        violations += bad;
+        stdout.printf(Locale.ROOT, row, e.getKey(), runs.size(),
+            pct(runs.stream().mapToDouble(r -> r.fleet().availability()).average().orElse(0)),
+            String.format(Locale.ROOT, "%.1f",
+                runs.stream().mapToLong(r -> r.fleet().leaderLosses()).average().orElse(0)),
+            runs.stream().filter(r -> r.fleet().electionMillis().count() > 0)
+                .mapToDouble(r -> r.fleet().electionMillis().p99()).average().stream()
+                .mapToObj(SimCommand::ms).findFirst().orElse("-"),
+            ms(runs.stream().mapToDouble(r -> r.fleet().commitLatencyMillis().p99()).average()
+                .orElse(0)), bad);
+      }
+      stdout.printf("%nResults: %s%nCharts: %s%n", dir.resolve("sweep.csv"),
+          dir.resolve("sweep.html"));
+      stdout.flush();
+      return violations == 0 ? 0 : 1;
+    }
+  }
+}

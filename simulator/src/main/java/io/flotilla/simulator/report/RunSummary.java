@@ -1,0 +1,40 @@
+package io.flotilla.simulator.report;
+
+import java.util.List;
+
+/**
+ * Everything a run measured, as written to {@code summary.json}. Times are in seconds unless a
+ * name says otherwise; {@code violation} is null when every invariant held.
+ */
+public record RunSummary(String scenario, long seed, double simulatedSeconds, double wallSeconds,
+    long events, double eventsPerSecond, double simToWall, String traceHash, Violation violation,
+    Fleet fleet, List<GroupSummary> groups) {
+
+  /** The first invariant found broken, and the command that replays the run up to it. */
+  public record Violation(String invariant, String message, long event, String time,
+      String replay) {}
+
+  /** Totals over all groups. */
+  public record Fleet(int agents, int groups, long leaderChanges, long leaderLosses,
+      double availability, double unavailableSeconds, Distribution electionMillis,
+      Distribution commitLatencyMillis, Distribution clientLatencyMillis, long committed,
+      double commitsPerSecond, long writesAcked, long writesFailed, long readsAnswered,
+      long readsFailed, long messagesSent, long messagesDropped, Drops drops, Double mtbfSeconds,
+      Double mttrSeconds) {}
+
+  /**
+   * Why messages were dropped: radio loss, out of range, cut by a scripted partition, or
+   * arriving at an agent that had crashed.
+   */
+  public record Drops(long lost, long outOfRange, long cut, long crashed) {}
+
+  /**
+   * One group. {@code mtbfSeconds}: leader time per leader loss; {@code mttrSeconds}: mean
+   * leaderless window after a loss; null when there was no loss.
+   */
+  public record GroupSummary(String name, int voters, int listeners, long leaderChanges,
+      long leaderLosses, double availability, double unavailableSeconds, int windows,
+      double longestWindowSeconds, Distribution electionMillis,
+      Distribution commitLatencyMillis, long committed, double commitsPerSecond,
+      long messagesSent, long messagesDropped, Double mtbfSeconds, Double mttrSeconds) {}
+}

@@ -40,6 +40,7 @@ import picocli.CommandLine.Option;
       ClusterCommands.Snapshot.class,
       ClusterCommands.MemberGroup.class,
       CheckCommand.class,
+      ChaosCommand.class,
       SimCommand.class,
       CompletionCommand.class,
     })

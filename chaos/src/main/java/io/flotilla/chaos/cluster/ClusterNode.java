@@ -1,0 +1,162 @@
+package io.flotilla.chaos.cluster;
+
+import com.github.dockerjava.api.DockerClient;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.io.IOException;
+import java.util.List;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.Container.ExecResult;
+import org.testcontainers.containers.GenericContainer;
+
+/**
+ * One agent-node container. Clients reach its API through a port published on loopback; its
+ * Raft traffic to the other nodes stays on the cluster's Docker network, where the nemeses cut
+ * and degrade it with iptables.
+ */
+public final class ClusterNode {
+  static final int RAFT_PORT = 7001;
+  static final int API_PORT = 7101;
+
+  private final String id;
+  private final GenericContainer<?> container;
+  private volatile ManagedChannel channel;
+  private volatile int apiPort;
+
+  ClusterNode(String id, GenericContainer<?> container) {
+    this.id = id;
+    this.container = container;
+  }
+
+  public String id() {
+    return id;
+  }
+
+  /** The node's address on the cluster network. */
+  public String ip() {
+    return container.getContainerInfo().getNetworkSettings().getNetworks().values().iterator()
+        .next().getIpAddress();
+  }
+
+  public String raftAddress() {
+    return id + ":" + RAFT_PORT;
+  }
+
+  /** A channel to this node's API; replaced when a restart moves the published port. */
+  public synchronized ManagedChannel channel() {
+    int port = publishedApiPort();
+    if (channel == null || port != apiPort) {
+      if (channel != null) {
+        channel.shutdownNow();
+      }
+      apiPort = port;
+      channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+    }
+    return channel;
+  }
+
+  private int publishedApiPort() {
+    var bindings = docker().inspectContainerCmd(container.getContainerId()).exec()
+        .getNetworkSettings().getPorts().getBindings();
+    for (var e : bindings.entrySet()) {
+      if (e.getKey().getPort() == API_PORT && e.getValue() != null && e.getValue().length > 0) {
+        return Integer.parseInt(e.getValue()[0].getHostPortSpec());
+      }
+    }
+    return apiPort;
+  }
+
+  /** kill -9 of the agent process (the container's only process). */
+  public void kill() {
+    docker().killContainerCmd(container.getContainerId()).exec();
+    awaitRunning(false);
+  }
+
+  /** Starts a killed node again on its data, which lives in the container's filesystem. */
+  public void start() {
+    docker().startContainerCmd(container.getContainerId()).exec();
+    awaitRunning(true);
+  }
+
+  public boolean running() {
+    Boolean r = docker().inspectContainerCmd(container.getContainerId()).exec().getState()
+        .getRunning();
+    return Boolean.TRUE.equals(r);
+  }
+
+  /** SIGSTOP: the process freezes with its sockets open, as in a long GC pause. */
+  public void pause() {
+    docker().killContainerCmd(container.getContainerId()).withSignal("STOP").exec();
+  }
+
+  /** SIGCONT. */
+  public void resume() {
+    docker().killContainerCmd(container.getContainerId()).withSignal("CONT").exec();
+  }
+
+  /**
+   * Runs iptables commands in the node (it has NET_ADMIN), all in one exec since each exec costs
+   * a round trip to the engine; fails loudly at the first rule refused.
+   */
+  public void iptables(List<List<String>> commands) {
+    StringBuilder script = new StringBuilder();
+    for (List<String> args : commands) {
+      script.append(script.length() == 0 ? "" : " && ").append("iptables");
+      for (String a : args) {
+        if (!a.matches("[A-Za-z0-9_.:/-]+")) {
+          throw new IllegalArgumentException("unexpected iptables argument '" + a + "'");
+        }
+        script.append(' ').append(a);
+      }
+    }
+    String[] cmd = {"sh", "-c", script.toString()};
+    ExecResult r;
+    try {
+      r = container.execInContainer(cmd);
+    } catch (IOException e) {
+      throw new IllegalStateException("iptables in " + id + " failed", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+    if (r.getExitCode() != 0) {
+      throw new IllegalStateException(script + " in " + id + " exited "
+          + r.getExitCode() + ": " + r.getStderr().strip());
+    }
+  }
+
+  /** The agent's output so far (its log). */
+  public String logs() {
+    return container.getLogs();
+  }
+
+  private void awaitRunning(boolean wanted) {
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (running() != wanted) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(id + " did not " + (wanted ? "start" : "stop"));
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted", e);
+      }
+    }
+  }
+
+  GenericContainer<?> container() {
+    return container;
+  }
+
+  void close() {
+    if (channel != null) {
+      channel.shutdownNow();
+    }
+    container.stop();
+  }
+
+  private static DockerClient docker() {
+    return DockerClientFactory.instance().client();
+  }
+}

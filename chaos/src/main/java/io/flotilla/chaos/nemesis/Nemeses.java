@@ -1,0 +1,242 @@
+package io.flotilla.chaos.nemesis;
+
+import io.flotilla.agent.api.ClusterGrpc;
+import io.flotilla.agent.api.Member;
+import io.flotilla.agent.api.MemberAddCall;
+import io.flotilla.agent.api.MemberCall;
+import io.flotilla.chaos.cluster.ClusterNode;
+import io.flotilla.chaos.cluster.DockerCluster;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
+import java.util.function.Supplier;
+
+/** The nemeses, by name, and the groups of them the command line accepts. */
+public final class Nemeses {
+  private Nemeses() {}
+
+  /** Every nemesis, by name. */
+  public static final Map<String, Supplier<Nemesis>> ALL = new LinkedHashMap<>();
+
+  /** Short names for families of nemeses. */
+  public static final Map<String, List<String>> GROUPS = Map.of(
+      "partition", List.of("partition-halves", "partition-ring", "bridge", "isolate-leader",
+          "isolate-node"),
+      "kill", List.of("kill-node", "kill-leader"),
+      "pause", List.of("pause-node", "pause-leader"),
+      "loss", List.of("packet-loss"));
+
+  static {
+    ALL.put("partition-halves", () -> partition("partition-halves",
+        (nodes, r) -> Partitions.halves(nodes, r.random())));
+    ALL.put("partition-ring", () -> partition("partition-ring",
+        (nodes, r) -> Partitions.majoritiesRing(nodes, r.random())));
+    ALL.put("bridge", () -> partition("bridge", (nodes, r) -> Partitions.bridge(nodes, r.random())));
+    ALL.put("isolate-node", () -> partition("isolate-node",
+        (nodes, r) -> Partitions.isolate(nodes, nodes.get(r.random().nextInt(nodes.size())))));
+    ALL.put("isolate-leader", () -> partition("isolate-leader",
+        (nodes, r) -> Partitions.isolate(nodes, r.leaderOr(nodes))));
+    ALL.put("kill-node", () -> new Kill("kill-node", false));
+    ALL.put("kill-leader", () -> new Kill("kill-leader", true));
+    ALL.put("pause-node", () -> new Pause("pause-node", false));
+    ALL.put("pause-leader", () -> new Pause("pause-leader", true));
+    ALL.put("packet-loss", PacketLoss::new);
+    ALL.put("membership", Membership::new);
+  }
+
+  /** Expands names and families ("partition,kill") into nemesis names, in a stable order. */
+  public static List<String> expand(List<String> names) {
+    List<String> out = new ArrayList<>();
+    for (String n : names) {
+      List<String> members = GROUPS.getOrDefault(n.trim(), List.of(n.trim()));
+      for (String m : members) {
+        if (!ALL.containsKey(m)) {
+          throw new IllegalArgumentException("unknown nemesis '" + m + "' (one of "
+              + String.join(", ", ALL.keySet()) + ", or a family: "
+              + String.join(", ", GROUPS.keySet()) + ")");
+        }
+        if (!out.contains(m)) {
+          out.add(m);
+        }
+      }
+    }
+    return out;
+  }
+
+  public static Nemesis create(String name) {
+    return ALL.get(name).get();
+  }
+
+  /** Where a nemesis takes its choices from. */
+  record Choice(Random random, DockerCluster cluster) {
+    String leaderOr(List<String> nodes) {
+      return cluster.leader().map(ClusterNode::id).orElse(nodes.get(random.nextInt(nodes.size())));
+    }
+  }
+
+  private static List<String> ids(DockerCluster cluster) {
+    return cluster.nodes().stream().map(ClusterNode::id).toList();
+  }
+
+  private static ClusterNode target(DockerCluster cluster, Random random, boolean leader) {
+    List<ClusterNode> nodes = cluster.nodes();
+    ClusterNode any = nodes.get(random.nextInt(nodes.size()));
+    return leader ? cluster.leader().orElse(any) : any;
+  }
+
+  private static Nemesis partition(String name,
+      BiFunction<List<String>, Choice, Map<String, Set<String>>> grudge) {
+    return new Nemesis() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public String start(DockerCluster cluster, Random random) {
+        Map<String, Set<String>> g = grudge.apply(ids(cluster), new Choice(random, cluster));
+        Partitions.apply(cluster, g);
+        return Partitions.describe(g);
+      }
+
+      @Override
+      public void stop(DockerCluster cluster) {
+        Partitions.heal(cluster);
+      }
+    };
+  }
+
+  /** kill -9 of a node's process; healed by starting it again on its data. */
+  private static final class Kill implements Nemesis {
+    private final String name;
+    private final boolean leader;
+    private ClusterNode victim;
+
+    Kill(String name, boolean leader) {
+      this.name = name;
+      this.leader = leader;
+    }
+
+    @Override
+    public String name() {
+      return name;
+    }
+
+    @Override
+    public String start(DockerCluster cluster, Random random) {
+      victim = target(cluster, random, leader);
+      victim.kill();
+      return "killed " + victim.id();
+    }
+
+    @Override
+    public void stop(DockerCluster cluster) {
+      if (victim != null) {
+        victim.start();
+        victim = null;
+      }
+    }
+  }
+
+  /** SIGSTOP of a node's process; healed by SIGCONT. */
+  private static final class Pause implements Nemesis {
+    private final String name;
+    private final boolean leader;
+    private ClusterNode victim;
+
+    Pause(String name, boolean leader) {
+      this.name = name;
+      this.leader = leader;
+    }
+
+    @Override
+    public String name() {
+      return name;
+    }
+
+    @Override
+    public String start(DockerCluster cluster, Random random) {
+      victim = target(cluster, random, leader);
+      victim.pause();
+      return "paused " + victim.id();
+    }
+
+    @Override
+    public void stop(DockerCluster cluster) {
+      if (victim != null) {
+        victim.resume();
+        victim = null;
+      }
+    }
+  }
+
+  /** A share of the packets between one node and every other, dropped in both directions. */
+  private static final class PacketLoss implements Nemesis {
+    static final String PROBABILITY = "0.4";
+
+    @Override
+    public String name() {
+      return "packet-loss";
+    }
+
+    @Override
+    public String start(DockerCluster cluster, Random random) {
+      ClusterNode n = target(cluster, random, false);
+      List<List<String>> rules = new ArrayList<>();
+      for (ClusterNode peer : cluster.nodes()) {
+        if (peer != n) {
+          rules.add(List.of("-A", "INPUT", "-s", peer.ip(), "-m", "statistic", "--mode",
+              "random", "--probability", PROBABILITY, "-j", "DROP"));
+          rules.add(List.of("-A", "OUTPUT", "-d", peer.ip(), "-m", "statistic", "--mode",
+              "random", "--probability", PROBABILITY, "-j", "DROP"));
+        }
+      }
+      n.iptables(rules);
+      return "dropping " + PROBABILITY + " of " + n.id() + "'s packets";
+    }
+
+    @Override
+    public void stop(DockerCluster cluster) {
+      Partitions.heal(cluster);
+    }
+  }
+
+  /** Removes a voter from the group, then adds it back. */
+  private static final class Membership implements Nemesis {
+    private ClusterNode removed;
+
+    @Override
+    public String name() {
+      return "membership";
+    }
+
+    @Override
+    public String start(DockerCluster cluster, Random random) {
+      ClusterNode leader = cluster.leader().orElseThrow(() ->
+          new IllegalStateException("no leader to change membership through"));
+      List<ClusterNode> others = cluster.nodes().stream().filter(n -> n != leader).toList();
+      removed = others.get(random.nextInt(others.size()));
+      ClusterGrpc.newBlockingStub(leader.channel()).withDeadlineAfter(10, TimeUnit.SECONDS)
+          .memberRemove(MemberCall.newBuilder().setId(removed.id()).build());
+      return "removed " + removed.id();
+    }
+
+    @Override
+    public void stop(DockerCluster cluster) {
+      if (removed == null) {
+        return;
+      }
+      ClusterNode via = cluster.leader().orElse(cluster.nodes().get(0));
+      ClusterGrpc.newBlockingStub(via.channel()).withDeadlineAfter(20, TimeUnit.SECONDS)
+          .memberAdd(MemberAddCall.newBuilder().setMember(Member.newBuilder()
+              .setId(removed.id()).setAddress(removed.raftAddress()).setRole(Member.Role.VOTER))
+              .build());
+      removed = null;
+    }
+  }
+}

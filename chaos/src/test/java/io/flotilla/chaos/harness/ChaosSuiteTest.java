@@ -1,0 +1,91 @@
+package io.flotilla.chaos.harness;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.flotilla.chaos.checkers.Validity;
+import io.flotilla.chaos.cluster.RequiresDocker;
+import io.flotilla.chaos.nemesis.Nemeses;
+import io.flotilla.chaos.nemesis.NemesisSchedule;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Real agent-node containers on a Docker network, under real faults: every nemesis against a
+ * five-node cluster with the register workload, the set and counter workloads under crashes
+ * and pauses, and a deliberately unsafe read path that the checker must catch. Each run leaves
+ * its folder under target/chaos/ and a line in target/chaos/summary.txt.
+ */
+@RequiresDocker
+class ChaosSuiteTest {
+  private static final Path OUT = Path.of("target/chaos");
+
+  private static ChaosRun.Outcome run(String name, String workload, List<String> nemeses,
+      boolean unsafe) throws Exception {
+    List<String> expanded = Nemeses.expand(nemeses);
+    ChaosRun.Options options = new ChaosRun.Options(5, workload, expanded,
+        NemesisSchedule.oneRound(expanded.size()), name.hashCode(), OUT.resolve(name), unsafe);
+    long t0 = System.nanoTime();
+    ChaosRun.Outcome o = ChaosRun.run(options, line -> System.out.println(name + " " + line));
+    Files.createDirectories(OUT);
+    Files.writeString(OUT.resolve("summary.txt"), String.format(
+        "%-28s %-8s nemeses=%s seed=%d ops=%d events=%d %s [%s] %.0fs%n", name, workload, expanded,
+        options.seed(), o.operations(), o.events(), o.validity(),
+        o.checks().stream().map(c -> c.checker() + ": " + c.summary()).toList(),
+        (System.nanoTime() - t0) / 1e9), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    assertThat(o.operations()).as("operations in " + name).isGreaterThan(100);
+    assertThat(o.schedule().steps()).extracting(NemesisSchedule.Step::nemesis).containsAll(expanded);
+    for (String file : List.of("history.jsonl", "history.edn", "verdicts.json", "report.html",
+        "schedule.json", "nodes/n1.log")) {
+      assertThat(o.out().resolve(file)).as(file).exists();
+    }
+    return o;
+  }
+
+  @Test
+  void registersStayLinearizableUnderEveryKindOfPartition() throws Exception {
+    assertThat(run("register-partitions", "register", List.of("partition"), false).validity())
+        .isEqualTo(Validity.VALID);
+  }
+
+  @Test
+  void registersStayLinearizableWhenNodesAndLeadersAreKilledOrPaused() throws Exception {
+    assertThat(run("register-kill-pause", "register", List.of("kill", "pause"), false).validity())
+        .isEqualTo(Validity.VALID);
+  }
+
+  @Test
+  void registersStayLinearizableUnderPacketLossAndMembershipChanges() throws Exception {
+    assertThat(run("register-loss-membership", "register", List.of("loss", "membership"), false)
+        .validity()).isEqualTo(Validity.VALID);
+  }
+
+  @Test
+  void everyAcknowledgedSetAddSurvivesKillsAndPauses() throws Exception {
+    assertThat(run("set-kill-pause", "set", List.of("kill-leader", "pause-leader"), false)
+        .validity()).isEqualTo(Validity.VALID);
+  }
+
+  @Test
+  void theCounterStaysWithinItsBoundsThroughKillsAndPauses() throws Exception {
+    assertThat(run("counter-kill-pause", "counter", List.of("kill-node", "pause-node"), false)
+        .validity()).isEqualTo(Validity.VALID);
+  }
+
+  @Test
+  void appendsToListsStayLinearizableUnderPartitions() throws Exception {
+    assertThat(run("append-partitions", "append", List.of("partition-halves", "isolate-leader"),
+        false).validity()).isEqualTo(Validity.VALID);
+  }
+
+  @Test
+  void readsServedFromANodesOwnStateAreCaughtAsNotLinearizable() throws Exception {
+    ChaosRun.Outcome o = run("unsafe-local-reads", "register",
+        List.of("partition-halves", "isolate-leader"), true);
+    assertThat(o.validity()).isEqualTo(Validity.INVALID);
+    assertThat(o.out().resolve("checker.html")).exists();
+  }
+}

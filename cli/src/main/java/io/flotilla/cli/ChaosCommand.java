@@ -31,7 +31,7 @@ final class ChaosCommand {
           "Nemeses: partition-halves, partition-ring, bridge, isolate-leader, isolate-node,",
           "kill-node, kill-leader, pause-node, pause-leader, packet-loss, membership;",
           "families: partition, kill, pause, loss.",
-          "Workloads: register, set, counter, append.", "",
+          "Workloads: register, set, counter, append, election.", "",
           "Example:",
           "  flotilla chaos run --nodes 5 --workload register --nemesis partition,kill,pause --time 60s --seed 7"})
   static final class Run implements Callable<Integer> {

@@ -18,7 +18,7 @@ class ChaosCommandTest {
     CliRun workload = CliRun.of("chaos", "run", "--workload", "queue");
     assertThat(workload.exit()).isEqualTo(Flotilla.EXIT_USAGE);
     assertThat(workload.err().strip())
-        .isEqualTo("flotilla: unknown workload 'queue' (one of register, set, counter, append)");
+        .isEqualTo("flotilla: unknown workload 'queue' (one of register, set, counter, append, election)");
 
     CliRun nemesis = CliRun.of("chaos", "run", "--nemesis", "meteor");
     assertThat(nemesis.exit()).isEqualTo(Flotilla.EXIT_USAGE);

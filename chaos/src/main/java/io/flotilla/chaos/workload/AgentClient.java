@@ -35,6 +35,11 @@ public final class AgentClient {
     this.timeout = timeout;
   }
 
+  /** The node's channel, for the services this class does not wrap. */
+  public ManagedChannel channel() {
+    return channel.get();
+  }
+
   private KVGrpc.KVBlockingStub kv() {
     return KVGrpc.newBlockingStub(channel.get())
         .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS);

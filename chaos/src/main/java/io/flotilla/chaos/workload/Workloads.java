@@ -4,7 +4,7 @@ import java.util.List;
 
 /** The workloads by name. */
 public final class Workloads {
-  public static final List<String> NAMES = List.of("register", "set", "counter", "append");
+  public static final List<String> NAMES = List.of("register", "set", "counter", "append", "election");
 
   private Workloads() {}
 
@@ -14,6 +14,7 @@ public final class Workloads {
       case "set" -> new SetWorkload();
       case "counter" -> new CounterWorkload();
       case "append" -> new AppendWorkload();
+      case "election" -> new ElectionWorkload();
       default -> throw new IllegalArgumentException("unknown workload '" + name + "' (one of "
           + String.join(", ", NAMES) + ")");
     };

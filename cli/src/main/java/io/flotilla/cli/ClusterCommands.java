@@ -211,37 +211,39 @@ final class ClusterCommands {
     }
   }
 
-  @Command(name = "remove", mixinStandardHelpOptions = true,
-      description = {"Remove a member.", "", "Example:", "  flotilla member remove drone-9"})
-  static final class MemberRemove implements Callable<Integer> {
+  /** A change to one existing member, answered with the new member list. */
+  abstract static class MemberChange implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin ClientOptions client;
     @Parameters(index = "0", paramLabel = "ID") String id;
 
+    abstract MemberListReply change(ClusterGrpc.ClusterBlockingStub cluster, MemberCall call);
+
     @Override
     public Integer call() {
       try (Api api = client.connect()) {
-        printMembers(spec, client, api.call(ch -> cluster(api, ch).memberRemove(
+        printMembers(spec, client, api.call(ch -> change(cluster(api, ch),
             MemberCall.newBuilder().setGroup(client.group).setId(id).build())));
         return 0;
       }
     }
   }
 
+  @Command(name = "remove", mixinStandardHelpOptions = true,
+      description = {"Remove a member.", "", "Example:", "  flotilla member remove drone-9"})
+  static final class MemberRemove extends MemberChange {
+    @Override
+    MemberListReply change(ClusterGrpc.ClusterBlockingStub cluster, MemberCall call) {
+      return cluster.memberRemove(call);
+    }
+  }
+
   @Command(name = "promote", mixinStandardHelpOptions = true,
       description = {"Make a listener a voter.", "", "Example:", "  flotilla member promote drone-9"})
-  static final class MemberPromote implements Callable<Integer> {
-    @Spec CommandSpec spec;
-    @Mixin ClientOptions client;
-    @Parameters(index = "0", paramLabel = "ID") String id;
-
+  static final class MemberPromote extends MemberChange {
     @Override
-    public Integer call() {
-      try (Api api = client.connect()) {
-        printMembers(spec, client, api.call(ch -> cluster(api, ch).memberPromote(
-            MemberCall.newBuilder().setGroup(client.group).setId(id).build())));
-        return 0;
-      }
+    MemberListReply change(ClusterGrpc.ClusterBlockingStub cluster, MemberCall call) {
+      return cluster.memberPromote(call);
     }
   }
 

@@ -14,6 +14,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /** The nemeses, by name, and the groups of them the command line accepts. */
@@ -41,10 +42,15 @@ public final class Nemeses {
         (nodes, r) -> Partitions.isolate(nodes, nodes.get(r.random().nextInt(nodes.size())))));
     ALL.put("isolate-leader", () -> partition("isolate-leader",
         (nodes, r) -> Partitions.isolate(nodes, r.leaderOr(nodes))));
-    ALL.put("kill-node", () -> new Kill("kill-node", false));
-    ALL.put("kill-leader", () -> new Kill("kill-leader", true));
-    ALL.put("pause-node", () -> new Pause("pause-node", false));
-    ALL.put("pause-leader", () -> new Pause("pause-leader", true));
+    // kill -9, healed by starting the node again on its data; SIGSTOP, healed by SIGCONT.
+    ALL.put("kill-node", () -> new ProcessFault("kill-node", false, "killed",
+        ClusterNode::kill, ClusterNode::start));
+    ALL.put("kill-leader", () -> new ProcessFault("kill-leader", true, "killed",
+        ClusterNode::kill, ClusterNode::start));
+    ALL.put("pause-node", () -> new ProcessFault("pause-node", false, "paused",
+        ClusterNode::pause, ClusterNode::resume));
+    ALL.put("pause-leader", () -> new ProcessFault("pause-leader", true, "paused",
+        ClusterNode::pause, ClusterNode::resume));
     ALL.put("packet-loss", PacketLoss::new);
     ALL.put("membership", Membership::new);
   }
@@ -111,15 +117,22 @@ public final class Nemeses {
     };
   }
 
-  /** kill -9 of a node's process; healed by starting it again on its data. */
-  private static final class Kill implements Nemesis {
+  /** Something done to one node's process and undone at the heal. */
+  private static final class ProcessFault implements Nemesis {
     private final String name;
     private final boolean leader;
+    private final String verb;
+    private final Consumer<ClusterNode> fault;
+    private final Consumer<ClusterNode> heal;
     private ClusterNode victim;
 
-    Kill(String name, boolean leader) {
+    ProcessFault(String name, boolean leader, String verb, Consumer<ClusterNode> fault,
+        Consumer<ClusterNode> heal) {
       this.name = name;
       this.leader = leader;
+      this.verb = verb;
+      this.fault = fault;
+      this.heal = heal;
     }
 
     @Override
@@ -130,46 +143,14 @@ public final class Nemeses {
     @Override
     public String start(DockerCluster cluster, Random random) {
       victim = target(cluster, random, leader);
-      victim.kill();
-      return "killed " + victim.id();
+      fault.accept(victim);
+      return verb + " " + victim.id();
     }
 
     @Override
     public void stop(DockerCluster cluster) {
       if (victim != null) {
-        victim.start();
-        victim = null;
-      }
-    }
-  }
-
-  /** SIGSTOP of a node's process; healed by SIGCONT. */
-  private static final class Pause implements Nemesis {
-    private final String name;
-    private final boolean leader;
-    private ClusterNode victim;
-
-    Pause(String name, boolean leader) {
-      this.name = name;
-      this.leader = leader;
-    }
-
-    @Override
-    public String name() {
-      return name;
-    }
-
-    @Override
-    public String start(DockerCluster cluster, Random random) {
-      victim = target(cluster, random, leader);
-      victim.pause();
-      return "paused " + victim.id();
-    }
-
-    @Override
-    public void stop(DockerCluster cluster) {
-      if (victim != null) {
-        victim.resume();
+        heal.accept(victim);
         victim = null;
       }
     }

@@ -47,13 +47,35 @@ class SimCommandTest {
 
     assertThat(exit).as(err.toString()).isZero();
     assertThat(out.toString())
-        .contains("Scenario small, seed 3: 10 agents, 2 groups")
+        .contains("Scenario small, seed 3, model engine: 10 agents, 2 groups")
         .contains("every invariant held")
         .containsPattern("pod-1 +3 +2 +1 +1 ")
         .contains("fleet");
     assertThat(Files.readString(report.resolve("summary.json"))).contains("\"traceHash\"");
     assertThat(Files.readString(report.resolve("report.html")))
         .startsWith("<!DOCTYPE html>").contains("<svg").doesNotContain("<script src");
+  }
+
+  @Test
+  void theRatisEngineRunsTheScenarioOnRealServersAndSaysSo() throws Exception {
+    Path report = dir.resolve("ratis");
+    int exit = run("sim", "run", smallScenario().toString(), "--engine", "ratis", "--duration",
+        "5s", "--out", report.toString());
+
+    assertThat(exit).as(err.toString()).isZero();
+    assertThat(out.toString()).contains("Scenario small, seed 1, ratis engine: 10 agents")
+        .contains("Ratis scheduling is not deterministic")
+        .contains("elections not caused by the scenario's faults");
+    assertThat(Files.readString(report.resolve("summary.json")))
+        .contains("\"engine\" : \"ratis\"");
+    assertThat(Files.readString(report.resolve("report.html"))).contains("engine ratis");
+  }
+
+  @Test
+  void anUnknownEngineIsAUsageError() throws Exception {
+    assertThat(run("sim", "run", smallScenario().toString(), "--engine", "etcd"))
+        .isEqualTo(Flotilla.EXIT_USAGE);
+    assertThat(err.toString()).contains("--engine must be model or ratis");
   }
 
   @Test

@@ -15,20 +15,21 @@ import java.util.SplittableRandom;
 /**
  * Where a scenario's agents start and how they move, which groups exist and who is in each.
  * Squads are laid out on a grid of cells covering the area, in the order the scenario lists
- * them; ground stations sit at the centres of a grid of their own.
+ * them; ground stations sit at the centres of a grid of their own. Both engines lay a scenario
+ * out with it, so the same scenario and seed give them the same agents, moves and groups.
  */
-final class FleetLayout {
+public final class FleetLayout {
   /** An agent to create; {@code squad} is its squad's index, or -1 for a ground station. */
-  record Placed(String name, Mobility mobility, double range, long battery, int squad) {}
+  public record Placed(String name, Mobility mobility, double range, long battery, int squad) {}
 
-  record Membership(int agent, String group, boolean voter) {}
+  public record Membership(int agent, String group, boolean voter) {}
 
   private final List<Placed> agents = new ArrayList<>();
   private final List<String> groupNames = new ArrayList<>();
   private final List<Membership> memberships = new ArrayList<>();
   private final RandomStreams streams;
 
-  FleetLayout(Scenario s, RandomStreams streams) {
+  public FleetLayout(Scenario s, RandomStreams streams) {
     this.streams = streams;
     int total = s.squads().stream().mapToInt(Squad::count).sum();
     int cols = (int) Math.ceil(Math.sqrt(total));
@@ -86,15 +87,15 @@ final class FleetLayout {
     }
   }
 
-  List<Placed> agents() {
+  public List<Placed> agents() {
     return agents;
   }
 
-  List<String> groupNames() {
+  public List<String> groupNames() {
     return groupNames;
   }
 
-  List<Membership> memberships() {
+  public List<Membership> memberships() {
     return memberships;
   }
 

@@ -194,8 +194,8 @@ public final class Simulation {
         SimTime.format(kernel.now()),
         "--seed " + scenario.seed() + " --duration " + scenario.duration() + " --replay "
             + kernel.eventNumber());
-    RunSummary summary = metrics.summarize(scenario.name(), scenario.seed(), agents.size(),
-        network, wall, kernel.eventNumber(), kernel.trace().hex(), v);
+    RunSummary summary = metrics.summarize(RunSummary.MODEL, scenario.name(), scenario.seed(),
+        agents.size(), network, wall, kernel.eventNumber(), kernel.trace().hex(), v);
     List<String> tail = new ArrayList<>();
     kernel.recent().forEach(tail::add);
     return new SimulationResult(summary, violation, kernel.eventNumber(), tail, metrics);

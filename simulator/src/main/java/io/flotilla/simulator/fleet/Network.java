@@ -123,6 +123,22 @@ public final class Network {
     }
   }
 
+  /**
+   * Counts {@code n} messages of group {@code g} that another transport carried with the
+   * {@link RadioModel#transmit} outcome {@code outcome}: a latency, or why it was dropped.
+   */
+  public void tally(Group g, long outcome, long n) {
+    int i = g.index();
+    sent[i] += n;
+    if (outcome == RadioModel.LOST) {
+      lost[i] += n;
+    } else if (outcome == RadioModel.OUT_OF_RANGE) {
+      outOfRange[i] += n;
+    } else if (outcome == RadioModel.CUT) {
+      cut[i] += n;
+    }
+  }
+
   void lostToCrash(Group g) {
     crashed[g.index()]++;
   }

@@ -49,6 +49,8 @@ public class RaftNode {
   private int leader = NONE;
   private long commitIndex;
   private long electionDeadline = NEVER;
+  private long electionTimeout;
+  private long lastHeard;
   private long leaderContact = Long.MIN_VALUE / 2;
 
   private final boolean[] votes;
@@ -194,7 +196,11 @@ public class RaftNode {
   public void tick(long now) {
     if (role != Role.LEADER) {
       if (voter[self] && now >= electionDeadline) {
-        startPreVote(now);
+        if (role == Role.FOLLOWER && now - lastHeard < electionTimeout) {
+          sleepAgain(now);
+        } else {
+          startPreVote(now);
+        }
       }
       return;
     }
@@ -344,7 +350,7 @@ public class RaftNode {
     boolean grant = upToDate && mayVoteFor(v.from());
     if (grant) {
       disk.votedFor = v.from();
-      resetElectionDeadline(now);
+      heard(now);
     }
     out.send(new VoteResponse(self, v.from(), disk.term, grant, false));
   }
@@ -413,7 +419,7 @@ public class RaftNode {
       becomeFollower(a.term(), a.from(), now);
     }
     leaderContact = now;
-    resetElectionDeadline(now);
+    heard(now);
     if (!logMatches(a.prevIndex(), a.prevTerm())) {
       long hint = Math.min(log.lastIndex(), a.prevIndex() - 1);
       out.send(new AppendResponse(self, a.from(), disk.term, false, 0, hint));
@@ -522,10 +528,33 @@ public class RaftNode {
     }
   }
 
+  /** Starts the election timer afresh: a new role, or a new leader. */
   private void resetElectionDeadline(long now) {
-    electionDeadline = voter[self]
-        ? now + timing.electionMin()
-            + random.nextLong(timing.electionMax() - timing.electionMin() + 1)
-        : NEVER;
+    lastHeard = now;
+    if (voter[self]) {
+      sleepAgain(now);
+    } else {
+      electionDeadline = NEVER;
+    }
+  }
+
+  /**
+   * A heartbeat or a granted vote, as Ratis's follower timer takes them: they do not restart
+   * the running timeout, they only make the check at its end find the leader alive. So a
+   * follower notices a dead leader only at the end of a timeout that started after the last
+   * heartbeat, later than a timer reset by every heartbeat would.
+   */
+  private void heard(long now) {
+    lastHeard = now;
+    if (voter[self] && electionDeadline == NEVER) {
+      sleepAgain(now);
+    }
+  }
+
+  /** Waits one more randomized election timeout, as Ratis's follower does between checks. */
+  private void sleepAgain(long now) {
+    electionTimeout = timing.electionMin()
+        + random.nextLong(timing.electionMax() - timing.electionMin() + 1);
+    electionDeadline = now + electionTimeout;
   }
 }

@@ -24,7 +24,8 @@ public final class HtmlReport {
         .append(".t{font-weight:600;font-size:13px}.a{font-size:11px;fill:#555}")
         .append(".g{stroke:#eee}.bad{color:#b00;font-weight:600}.ok{color:#070}")
         .append("svg{display:block;margin:8px 0 18px}</style></head><body>");
-    out.append("<h1>").append(Svg.esc(s.scenario())).append("</h1><p>seed ").append(s.seed())
+    out.append("<h1>").append(Svg.esc(s.scenario())).append("</h1><p>engine ")
+        .append(Svg.esc(s.engine())).append(" &middot; seed ").append(s.seed())
         .append(" &middot; ").append(fmt(s.simulatedSeconds())).append(" s simulated in ")
         .append(fmt(s.wallSeconds())).append(" s (").append(fmt(s.simToWall()))
         .append("&times;) &middot; ").append(String.format(Locale.ROOT, "%,d", s.events()))

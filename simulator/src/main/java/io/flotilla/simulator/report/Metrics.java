@@ -127,9 +127,10 @@ public final class Metrics implements FleetObserver {
     maps.add(snapshot);
   }
 
-  /** Closes open windows and builds the summary of the run. */
-  public RunSummary summarize(String scenario, long seed, int agents, Network network,
-      double wallSeconds, long events, String traceHash, RunSummary.Violation violation) {
+  /** Closes open windows and builds the summary of a run of {@code engine}. */
+  public RunSummary summarize(String engine, String scenario, long seed, int agents,
+      Network network, double wallSeconds, long events, String traceHash,
+      RunSummary.Violation violation) {
     long now = kernel.now();
     double seconds = now / 1e6;
     Histogram elections = new Histogram(3_600_000L, 2);
@@ -190,7 +191,7 @@ public final class Metrics implements FleetObserver {
         dropped, new RunSummary.Drops(lost, outOfRange, cut, crashed),
         losses == 0 ? null : led / 1e6 / losses,
         repairs == 0 ? null : repairTotal / 1e6 / repairs);
-    return new RunSummary(scenario, seed, seconds, wallSeconds, events,
+    return new RunSummary(engine, scenario, seed, seconds, wallSeconds, events,
         wallSeconds > 0 ? events / wallSeconds : 0, wallSeconds > 0 ? seconds / wallSeconds : 0,
         traceHash, violation, fleet, out);
   }

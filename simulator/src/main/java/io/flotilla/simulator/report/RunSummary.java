@@ -4,11 +4,17 @@ import java.util.List;
 
 /**
  * Everything a run measured, as written to {@code summary.json}. Times are in seconds unless a
- * name says otherwise; {@code violation} is null when every invariant held.
+ * name says otherwise; {@code violation} is null when every invariant held. {@code engine} names
+ * what ran the Raft groups: {@link #MODEL} or {@link #RATIS}.
  */
-public record RunSummary(String scenario, long seed, double simulatedSeconds, double wallSeconds,
-    long events, double eventsPerSecond, double simToWall, String traceHash, Violation violation,
-    Fleet fleet, List<GroupSummary> groups) {
+public record RunSummary(String engine, String scenario, long seed, double simulatedSeconds,
+    double wallSeconds, long events, double eventsPerSecond, double simToWall, String traceHash,
+    Violation violation, Fleet fleet, List<GroupSummary> groups) {
+  /** The deterministic engine: the simulator's own Raft model in virtual time. */
+  public static final String MODEL = "model";
+
+  /** Real Apache Ratis servers under the simulated radio, paced to the wall clock. */
+  public static final String RATIS = "ratis";
 
   /** The first invariant found broken, and the command that replays the run up to it. */
   public record Violation(String invariant, String message, long event, String time,

@@ -60,6 +60,16 @@ public final class RadioModel {
     return latency + (long) (rangeLatency * f) + jit;
   }
 
+  /** The one-way latency in microseconds at {@code d} metres, before jitter. */
+  public long latencyAt(double d, double range) {
+    return latency + (long) (rangeLatency * (d / range));
+  }
+
+  /** The most jitter added to a latency, in microseconds (uniform from 0). */
+  public long jitter() {
+    return jitter;
+  }
+
   /** The probability that a message between agents {@code d} metres apart is lost. */
   public double lossAt(double d, double range) {
     if (d > range) {

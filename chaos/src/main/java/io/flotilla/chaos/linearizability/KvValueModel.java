@@ -68,6 +68,12 @@ final class KvValueModel implements Model<String> {
   }
 
   @Override
+  public long stateBytes(String state) {
+    // A String and its byte array: two headers, a hash field, one byte a character (or two).
+    return 48L + 2L * state.length();
+  }
+
+  @Override
   public String describeState(String state) {
     return Values.show(state);
   }

@@ -1,6 +1,7 @@
 package io.flotilla.chaos.linearizability;
 
 import java.util.Arrays;
+import java.util.function.ToLongFunction;
 
 /**
  * The set of (linearized operations, state) pairs a search has reached, as an open-addressing hash
@@ -10,11 +11,15 @@ import java.util.Arrays;
 final class Memo {
 
   private static final long CHUNK = 1 << 20;
-  /** Bytes per entry besides its bit set: table slots at half load, array header, the state. */
-  private static final long ENTRY_OVERHEAD = 96;
+  /**
+   * Bytes per entry besides its bit set and state: up to four table slots (the table is a
+   * quarter to half full) of a hash and two references, and the bit set's array header.
+   */
+  private static final long ENTRY_OVERHEAD = 4 * 16 + 16;
 
   private final SearchLimits limits;
   private final long entryBytes;
+  private final ToLongFunction<Object> stateBytes;
   private long[] hashes = new long[1024];
   private long[][] sets = new long[1024][];
   private Object[] states = new Object[1024];
@@ -23,9 +28,10 @@ final class Memo {
   private long used;
   private boolean full;
 
-  Memo(SearchLimits limits, int words) {
+  Memo(SearchLimits limits, int words, ToLongFunction<Object> stateBytes) {
     this.limits = limits;
     this.entryBytes = ENTRY_OVERHEAD + 8L * words;
+    this.stateBytes = stateBytes;
   }
 
   /**
@@ -43,8 +49,8 @@ final class Memo {
       }
       i = (i + 1) & mask;
     }
-    used += entryBytes;
-    if (used > reserved) {
+    used += entryBytes + stateBytes.applyAsLong(state);
+    while (used > reserved) {
       if (!limits.reserve(CHUNK)) {
         full = true;
         return false;

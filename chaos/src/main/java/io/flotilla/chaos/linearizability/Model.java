@@ -61,6 +61,16 @@ public interface Model<S> {
     return List.of(operations);
   }
 
+  /**
+   * About how many bytes {@code state} occupies, for the checker's memory limit: the checker
+   * remembers every state it explores, so a model whose states grow (lists, long strings) must
+   * say so, or a hard history could exhaust the heap instead of ending the check as unknown.
+   * The default suits states of a few small fields.
+   */
+  default long stateBytes(S state) {
+    return 32;
+  }
+
   /** A short description of {@code op} for reports, such as {@code cas(1, 4) -> ok}. */
   default String describe(Operation op) {
     return op.function() + "(" + Values.show(op.input()) + ") -> "

@@ -131,7 +131,7 @@ final class PartitionSearch {
     int n = ops.length;
     long[] linearized = new long[(n + 63) >>> 6];
     long setHash = 0;
-    Memo memo = new Memo(limits, linearized.length);
+    Memo memo = new Memo(limits, linearized.length, model::stateBytes);
     int[] stackEntry = new int[n];
     Object[] stackState = new Object[n];
     int depth = 0;

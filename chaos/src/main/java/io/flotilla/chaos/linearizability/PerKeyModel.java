@@ -66,6 +66,18 @@ public final class PerKeyModel<S> implements Model<PerKeyState<S>> {
   }
 
   @Override
+  public long stateBytes(PerKeyState<S> state) {
+    // A step copies the key and state tables and makes one key's state; the other keys' states
+    // are shared with the state before. Which key changed is not known here, so count the
+    // largest: an overestimate ends a check early, an underestimate could run the heap out.
+    long largest = 0;
+    for (int i = 0; i < state.size(); i++) {
+      largest = Math.max(largest, object.stateBytes(state.state(i)));
+    }
+    return 48 + 8L * state.size() + largest;
+  }
+
+  @Override
   public String describeState(PerKeyState<S> state) {
     if (state.size() == 0) {
       return object.describeState(initial);

@@ -49,6 +49,26 @@ class LimitsTest {
     assertThat(result.unknownReason()).hasValueSatisfying(r -> assertThat(r).contains("memory"));
   }
 
+  /**
+   * Appends of large unique chunks whose outcome is unknown, then a read nothing explains: the
+   * search remembers a new, ever longer list for every subset and order of the appends. Counted
+   * as small entries, the memo would fill the heap long before its limit.
+   */
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void theMemoryLimitCountsTheSizeOfStates() {
+    TestHistories appends = history().key("list");
+    for (int p = 0; p < 24; p++) {
+      appends.info(p, "append", String.valueOf((char) ('a' + p)).repeat(64 << 10), p, 5_000);
+    }
+    History history = appends.ok(100, "get", null, "never-appended", 1_000, 1_100).build();
+
+    CheckResult result = LinearizabilityChecker.check(history, Models.kv(), CheckOptions.DEFAULT);
+
+    assertThat(result.verdict()).isEqualTo(Verdict.UNKNOWN);
+    assertThat(result.unknownReason()).hasValueSatisfying(r -> assertThat(r).contains("memory"));
+  }
+
   @Test
   @Timeout(value = 60, unit = TimeUnit.SECONDS)
   void aPartitionFoundInvalidStopsTheOthers() {

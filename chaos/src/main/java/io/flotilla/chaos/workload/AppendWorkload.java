@@ -11,11 +11,11 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Appends of unique tokens to a few per-key lists (strings of {@code token;}), and reads of
  * whole lists; checked for linearizability as a key-value store key by key. Each client moves on
- * to fresh lists every 30 of its operations, so lists stay short (about 60 tokens with ten
- * clients) and so does each key's search.
+ * to fresh lists every 10 of its operations, so lists stay short (about 20 tokens with ten
+ * clients) and each list sees few appends of unknown outcome, each of which doubles its search.
  */
 public final class AppendWorkload implements Workload {
-  private final RotatingKeys keys = new RotatingKeys("list", 3, 30);
+  private final RotatingKeys keys = new RotatingKeys("list", 3, 10);
   private final AtomicLong tokens = new AtomicLong();
 
   @Override

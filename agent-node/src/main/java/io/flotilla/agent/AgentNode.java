@@ -1,5 +1,6 @@
 package io.flotilla.agent;
 
+import io.flotilla.agent.api.KVGrpc;
 import io.flotilla.agent.config.AgentConfig;
 import io.flotilla.agent.grpc.ClusterService;
 import io.flotilla.agent.grpc.ElectionService;
@@ -16,7 +17,10 @@ import io.flotilla.consensus.server.FleetGroup;
 import io.flotilla.consensus.server.FleetPeer;
 import io.flotilla.consensus.server.FleetServer;
 import io.flotilla.consensus.server.GroupStatus;
+import io.grpc.Metadata;
 import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallExecutorSupplier;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.Closeable;
 import java.io.IOException;
@@ -27,6 +31,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -40,6 +45,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class AgentNode implements Closeable {
   private static final Logger LOG = LoggerFactory.getLogger(AgentNode.class);
+  /** Pause between attempts of an API call that found no leader. */
+  private static final Duration RETRY_SLEEP = Duration.ofMillis(20);
 
   private final AgentConfig config;
   private final FleetServer server;
@@ -70,10 +77,13 @@ public final class AgentNode implements Closeable {
           LOG.info("group {}: waiting for its leader to add {}", g, config.id());
         }
       }
+      Duration deadline = config.profile().requestTimeout().multipliedBy(2);
       for (FleetGroup g : config.groups()) {
         clients.put(g.name(), FleetClient.builder(g)
-            .timeout(config.profile().requestTimeout().multipliedBy(2))
+            .timeout(deadline)
             .attemptTimeout(config.profile().requestTimeout())
+            // After a leader dies, writes resume as soon as an attempt finds the new leader.
+            .retries((int) (deadline.toMillis() / RETRY_SLEEP.toMillis()), RETRY_SLEEP)
             .build());
       }
       Groups groups = new Groups(clients);
@@ -98,6 +108,7 @@ public final class AgentNode implements Closeable {
           .addService(new ElectionService(groups))
           .addService(new ClusterService(groups, server, status))
           .addService(status)
+          .callExecutor(new DirectKeyCalls())
           .build()
           .start();
       metrics = new MetricsEndpoint(new InetSocketAddress(config.metricsAddress().host(),
@@ -110,6 +121,18 @@ public final class AgentNode implements Closeable {
     LOG.info("agent {} up: raft {}, api {}:{}, metrics {}:{}, groups {}", config.id(),
         server.address(), config.apiAddress().host(), grpc.getPort(),
         config.metricsAddress().host(), metrics.port(), clients.keySet());
+  }
+
+  /**
+   * Key calls never block (they complete through the group's client), so they run on the
+   * transport's threads; handing each to the shared executor cost a thread switch per call.
+   */
+  private static final class DirectKeyCalls implements ServerCallExecutorSupplier {
+    @Override
+    public <Q, R> Executor getExecutor(ServerCall<Q, R> call, Metadata headers) {
+      return KVGrpc.SERVICE_NAME.equals(call.getMethodDescriptor().getServiceName())
+          ? Runnable::run : null;
+    }
   }
 
   private static java.util.List<String> groups(AgentConfig config) {

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.proto.RaftProtos.RaftConfigurationProto;
@@ -30,10 +31,11 @@ public final class FleetAdmin {
   private static final int ATTEMPTS = 5;
 
   private final FleetGroup group;
-  private final RaftClient raft;
+  /** The client's current Ratis client: it may be renewed between calls. */
+  private final Supplier<RaftClient> raft;
   private final Duration timeout;
 
-  FleetAdmin(FleetGroup group, RaftClient raft, Duration timeout) {
+  FleetAdmin(FleetGroup group, Supplier<RaftClient> raft, Duration timeout) {
     this.group = group;
     this.raft = raft;
     this.timeout = timeout;
@@ -83,7 +85,7 @@ public final class FleetAdmin {
   public void transferLeadership(String id) {
     try {
       RaftClientReply reply =
-          raft.admin().transferLeadership(RaftPeerId.valueOf(id), timeout.toMillis());
+          raft.get().admin().transferLeadership(RaftPeerId.valueOf(id), timeout.toMillis());
       if (!reply.isSuccess()) {
         throw FleetException.of(reply.getException());
       }
@@ -102,7 +104,7 @@ public final class FleetAdmin {
             "a group needs at least one voter");
       }
       try {
-        RaftClientReply reply = raft.admin().setConfiguration(
+        RaftClientReply reply = raft.get().admin().setConfiguration(
             SetConfigurationRequest.Arguments.newBuilder()
                 .setServersInNewConf(next.voters)
                 .setListenersInNewConf(next.listeners)
@@ -126,14 +128,14 @@ public final class FleetAdmin {
 
   private Conf current() {
     Set<RaftPeerId> candidates = new LinkedHashSet<>();
-    if (raft.getLeaderId() != null) {
-      candidates.add(raft.getLeaderId());
+    if (raft.get().getLeaderId() != null) {
+      candidates.add(raft.get().getLeaderId());
     }
     group.peers().forEach(p -> candidates.add(RaftPeerId.valueOf(p.id())));
     IOException last = null;
     for (RaftPeerId id : candidates) {
       try {
-        GroupInfoReply info = raft.getGroupManagementApi(id).info(group.ratisId());
+        GroupInfoReply info = raft.get().getGroupManagementApi(id).info(group.ratisId());
         if (info.getRoleInfoProto().getRole() != RaftPeerRole.LEADER) {
           continue;
         }

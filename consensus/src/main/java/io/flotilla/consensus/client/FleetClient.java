@@ -40,13 +40,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.client.retry.RequestTypeDependentRetryPolicy;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.exceptions.StaleReadException;
+import org.apache.ratis.proto.RaftProtos.RaftClientRequestProto;
 import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.retry.RetryPolicy;
 import org.apache.ratis.util.TimeDuration;
 
 /**
@@ -57,14 +60,23 @@ import org.apache.ratis.util.TimeDuration;
  * never retries forever. A write that fails with {@link FleetException.Code#TIMEOUT} or
  * {@link FleetException.Code#UNAVAILABLE} may still have been applied; any other failure means
  * it was not. Retries of one call are deduplicated by the group, so a write applies at most
- * once. Blocking methods throw
+ * once. Key writes sent concurrently may share one log entry; each still applies at its own
+ * revision, in the order sent. Blocking methods throw
  * {@link FleetException}; the {@code ...Async} methods complete exceptionally with it.
  */
 public final class FleetClient implements AutoCloseable {
+  /**
+   * Key-write requests a client keeps outstanding. One is enough: writes that arrive meanwhile
+   * go together as one log entry when it completes, and fewer, larger entries cost the group
+   * far less than many small ones.
+   */
+  private static final int WRITE_PIPELINE = 1;
+
   private final FleetGroup group;
-  private final RaftClient raft;
+  private final RenewingRaftClient raft;
   private final Duration timeout;
   private final ScheduledExecutorService timer;
+  private final WriteBatcher writes;
 
   private FleetClient(Builder b) {
     this.group = b.group;
@@ -72,18 +84,35 @@ public final class FleetClient implements AutoCloseable {
     RaftProperties props = new RaftProperties();
     RaftClientConfigKeys.Rpc.setRequestTimeout(props,
         TimeDuration.valueOf(b.attemptTimeout.toMillis(), TimeUnit.MILLISECONDS));
-    this.raft = RaftClient.newBuilder()
-        .setProperties(props)
-        .setRaftGroup(b.group.toRatis())
-        .setClientId(ClientId.randomId())
-        .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(b.maxAttempts,
-            TimeDuration.valueOf(b.retrySleep.toMillis(), TimeUnit.MILLISECONDS)))
-        .build();
+    RetryPolicy retries = retryPolicy(b);
     this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "flotilla-client-" + b.group.name());
       t.setDaemon(true);
       return t;
     });
+    this.raft = new RenewingRaftClient(() -> RaftClient.newBuilder()
+        .setProperties(props)
+        .setRaftGroup(b.group.toRatis())
+        .setClientId(ClientId.randomId())
+        .setRetryPolicy(retries)
+        .build(), timer, b.timeout.plusSeconds(1));
+    this.writes = new WriteBatcher(raft, b.timeout, WRITE_PIPELINE, timer);
+  }
+
+  /**
+   * Attempts {@code retrySleep} apart, at most {@code maxAttempts}, and none past the call's
+   * deadline: Ratis keeps a client's requests in order, so a request that outlived its caller
+   * would hold up every request behind it.
+   */
+  private static RetryPolicy retryPolicy(Builder b) {
+    RetryPolicy attempts = RetryPolicies.retryUpToMaximumCountWithFixedSleep(b.maxAttempts,
+        TimeDuration.valueOf(b.retrySleep.toMillis(), TimeUnit.MILLISECONDS));
+    TimeDuration deadline = TimeDuration.valueOf(b.timeout.toMillis(), TimeUnit.MILLISECONDS);
+    RequestTypeDependentRetryPolicy.Builder policy = RequestTypeDependentRetryPolicy.newBuilder();
+    for (RaftClientRequestProto.TypeCase type : RaftClientRequestProto.TypeCase.values()) {
+      policy.setRetryPolicy(type, attempts).setTimeout(type, deadline);
+    }
+    return policy.build();
   }
 
   public static Builder builder(FleetGroup group) {
@@ -97,7 +126,7 @@ public final class FleetClient implements AutoCloseable {
   // ---- Keys ---------------------------------------------------------------------------
 
   public CompletableFuture<PutResponse> putAsync(PutRequest request) {
-    return submit(Command.newBuilder().setPut(request).build(), CommandReply::getPut);
+    return write(Command.newBuilder().setPut(request).build(), CommandReply::getPut);
   }
 
   public PutResponse put(PutRequest request) {
@@ -109,7 +138,7 @@ public final class FleetClient implements AutoCloseable {
   }
 
   public CompletableFuture<DeleteResponse> deleteAsync(DeleteRequest request) {
-    return submit(Command.newBuilder().setDelete(request).build(), CommandReply::getDelete);
+    return write(Command.newBuilder().setDelete(request).build(), CommandReply::getDelete);
   }
 
   public DeleteResponse delete(DeleteRequest request) {
@@ -121,7 +150,7 @@ public final class FleetClient implements AutoCloseable {
   }
 
   public CompletableFuture<TxnResponse> txnAsync(TxnRequest request) {
-    return submit(Command.newBuilder().setTxn(request).build(), CommandReply::getTxn);
+    return write(Command.newBuilder().setTxn(request).build(), CommandReply::getTxn);
   }
 
   /** Runs a transaction: its compares and the chosen branch apply atomically. */
@@ -233,13 +262,28 @@ public final class FleetClient implements AutoCloseable {
 
   /** Membership changes and leadership transfer. */
   public FleetAdmin admin() {
-    return new FleetAdmin(group, raft, timeout);
+    return new FleetAdmin(group, raft::get, timeout);
   }
 
   // ---- Plumbing -----------------------------------------------------------------------
 
+  /** A key write, sent through the batcher. */
+  private <T> CompletableFuture<T> write(Command command, Function<CommandReply, T> result) {
+    return writes.submit(command).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .handle((r, error) -> {
+          if (error != null) {
+            throw FleetException.of(error);
+          }
+          if (r.hasError()) {
+            throw FleetException.of(r.getError());
+          }
+          return result.apply(r);
+        });
+  }
+
   private <T> CompletableFuture<T> submit(Command command, Function<CommandReply, T> result) {
-    return deadline(raft.async().send(RatisBytes.message(command.toByteString())))
+    Message m = RatisBytes.message(command.toByteString());
+    return deadline(raft.send(api -> api.send(m)))
         .thenApply(reply -> {
           CommandReply r = parse(reply, CommandReply::parseFrom);
           if (r.hasError()) {
@@ -256,9 +300,9 @@ public final class FleetClient implements AutoCloseable {
       sent = new CompletableFuture<>();
       staleRead(m, s, sent);
     } else if (consistency instanceof ReadConsistency.LeaderLocal) {
-      sent = raft.async().sendReadOnlyNonLinearizable(m);
+      sent = raft.send(api -> api.sendReadOnlyNonLinearizable(m));
     } else {
-      sent = raft.async().sendReadOnly(m);
+      sent = raft.send(api -> api.sendReadOnly(m));
     }
     return deadline(sent).thenApply(reply -> {
       QueryReply r = parse(reply, QueryReply::parseFrom);
@@ -275,7 +319,7 @@ public final class FleetClient implements AutoCloseable {
    */
   private void staleRead(Message m, ReadConsistency.Stale s,
       CompletableFuture<RaftClientReply> result) {
-    raft.async().sendStaleRead(m, s.minIndex(), RaftPeerId.valueOf(s.serverId()))
+    raft.send(api -> api.sendStaleRead(m, s.minIndex(), RaftPeerId.valueOf(s.serverId())))
         .whenComplete((reply, error) -> {
           Throwable failure = error != null ? error
               : reply.isSuccess() ? null : reply.getException();

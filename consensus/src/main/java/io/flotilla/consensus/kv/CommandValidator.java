@@ -2,6 +2,7 @@ package io.flotilla.consensus.kv;
 
 import com.google.protobuf.ByteString;
 import io.flotilla.consensus.proto.Command;
+import io.flotilla.consensus.proto.CommandBatch;
 import io.flotilla.consensus.proto.Compare;
 import io.flotilla.consensus.proto.DeleteRequest;
 import io.flotilla.consensus.proto.PutRequest;
@@ -41,8 +42,29 @@ final class CommandValidator {
           checkLeaseId(id);
         }
       }
+      case BATCH -> checkBatch(command.getBatch());
       case OP_NOT_SET -> throw new InvalidCommandException("command has no operation");
     }
+  }
+
+  private void checkBatch(CommandBatch batch) throws InvalidCommandException {
+    if (batch.getCommandsCount() == 0) {
+      throw new InvalidCommandException("batch is empty");
+    }
+    for (Command c : batch.getCommandsList()) {
+      if (!isBatchable(c)) {
+        throw new InvalidCommandException("a batch holds only put, delete and txn commands");
+      }
+      check(c);
+    }
+  }
+
+  /** Whether a command may travel in a {@link CommandBatch}: key writes only. */
+  static boolean isBatchable(Command command) {
+    return switch (command.getOpCase()) {
+      case PUT, DELETE, TXN -> true;
+      default -> false;
+    };
   }
 
   void checkRange(RangeRequest range) throws InvalidCommandException {

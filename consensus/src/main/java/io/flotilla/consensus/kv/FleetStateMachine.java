@@ -3,6 +3,7 @@ package io.flotilla.consensus.kv;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.flotilla.consensus.proto.Command;
+import io.flotilla.consensus.proto.CommandBatchReply;
 import io.flotilla.consensus.proto.CommandReply;
 import io.flotilla.consensus.proto.Compare;
 import io.flotilla.consensus.proto.DeleteRequest;
@@ -59,7 +60,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  *
  * <p>Commands and queries are the protobuf messages {@link Command} and {@link Query};
  * replies are {@link CommandReply} and {@link QueryReply}. A command that is invalid or refers
- * to a missing lease gets an {@link Error} and changes nothing.
+ * to a missing lease gets an {@link Error} and changes nothing. A batch of key writes applies
+ * command by command, each at its own revision as if it had its own entry, and gets one reply
+ * per command.
  */
 public final class FleetStateMachine implements ReplicatedStateMachine {
   private final CommandValidator validator;
@@ -112,6 +115,25 @@ public final class FleetStateMachine implements ReplicatedStateMachine {
     Command command;
     try {
       command = parseCommand(entry.command());
+    } catch (InvalidCommandException e) {
+      return CommandReply.newBuilder().setError(invalid(e.getMessage())).build();
+    }
+    if (command.getOpCase() != Command.OpCase.BATCH) {
+      return applyOne(command, entry);
+    }
+    CommandBatchReply.Builder replies = CommandBatchReply.newBuilder();
+    for (Command c : command.getBatch().getCommandsList()) {
+      replies.addReplies(CommandValidator.isBatchable(c)
+          ? applyOne(c, entry)
+          : CommandReply.newBuilder().setError(invalid("a batch holds only put, delete and txn "
+              + "commands")).build());
+    }
+    return CommandReply.newBuilder().setBatch(replies).build();
+  }
+
+  /** Applies one command at the next revision; a command of a batch is applied as its own. */
+  private CommandReply applyOne(Command command, CommittedEntry entry) {
+    try {
       validator.check(command);
     } catch (InvalidCommandException e) {
       return CommandReply.newBuilder().setError(invalid(e.getMessage())).build();
@@ -171,6 +193,7 @@ public final class FleetStateMachine implements ReplicatedStateMachine {
         reply.setLeaseExpire(expired.setRevision(m.revisionAfter()));
         yield null;
       }
+      case BATCH -> throw new IllegalStateException("batches are applied command by command");
       case OP_NOT_SET -> invalid("command has no operation");
     };
     if (error != null) {

@@ -96,6 +96,12 @@ public final class FleetServer implements Closeable {
     if (b.logSegmentSize != null) {
       RaftServerConfigKeys.Log.setSegmentSizeMax(p, b.logSegmentSize);
     }
+    // Tuning for a deployment (thread pools, buffers): raft.* JVM system properties win.
+    for (String key : System.getProperties().stringPropertyNames()) {
+      if (key.startsWith("raft.")) {
+        p.set(key, System.getProperty(key));
+      }
+    }
     return p;
   }
 
@@ -341,6 +347,14 @@ public final class FleetServer implements Closeable {
     public Builder group(FleetGroup group) {
       this.groups.add(group);
       return this;
+    }
+
+    /**
+     * The Ratis settings a server built from this builder runs with (storage, log sync,
+     * timeouts, transport), so that a plain Ratis server can be run on equal terms.
+     */
+    public RaftProperties ratisProperties() {
+      return properties(this);
     }
 
     public FleetServer build() throws IOException {

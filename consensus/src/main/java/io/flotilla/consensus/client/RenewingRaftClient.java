@@ -1,0 +1,106 @@
+package io.flotilla.consensus.client;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.apache.ratis.client.api.AsyncApi;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.exceptions.AlreadyClosedException;
+import org.apache.ratis.protocol.exceptions.RaftRetryFailureException;
+
+/**
+ * A group's Ratis client, replaced when Ratis has given up on it. Ratis keeps each client's
+ * async requests in one ordered window, and once a request in it runs out of retries (an outage
+ * longer than a call's deadline) it fails that request and every later one on the window for
+ * good. Without a new client, an agent would refuse every write after its first long outage.
+ *
+ * <p>A request refused because its window was already closed never left this process, so it is
+ * sent again, once, on the new client. The old client is closed after {@code grace}, when every
+ * call it still carries has passed its deadline.
+ */
+final class RenewingRaftClient implements AutoCloseable {
+  private final Supplier<RaftClient> factory;
+  private final ScheduledExecutorService timer;
+  private final Duration grace;
+  private volatile RaftClient current;
+  private volatile boolean closed;
+
+  RenewingRaftClient(Supplier<RaftClient> factory, ScheduledExecutorService timer,
+      Duration grace) {
+    this.factory = factory;
+    this.timer = timer;
+    this.grace = grace;
+    this.current = factory.get();
+  }
+
+  /** The client to use now; for calls outside the ordered window (admin, group info). */
+  RaftClient get() {
+    return current;
+  }
+
+  /** Sends an async request, on a new client when Ratis has given up on the current one. */
+  CompletableFuture<RaftClientReply> send(
+      Function<AsyncApi, CompletableFuture<RaftClientReply>> request) {
+    RaftClient used = current;
+    return request.apply(used.async()).exceptionallyCompose(error -> {
+      if (!givenUp(error)) {
+        return CompletableFuture.failedFuture(error);
+      }
+      RaftClient fresh = renew(used);
+      return has(error, AlreadyClosedException.class) && fresh != null
+          ? request.apply(fresh.async()) : CompletableFuture.failedFuture(error);
+    });
+  }
+
+  /** Whether Ratis failed the client's window: it refuses every later request on it. */
+  private static boolean givenUp(Throwable error) {
+    return has(error, RaftRetryFailureException.class) || has(error, AlreadyClosedException.class);
+  }
+
+  private static boolean has(Throwable error, Class<? extends Throwable> type) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (type.isInstance(t)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Replaces {@code used} unless another call already did; null once closed. */
+  private RaftClient renew(RaftClient used) {
+    synchronized (this) {
+      if (closed) {
+        return null;
+      }
+      if (current != used) {
+        return current;
+      }
+      current = factory.get();
+    }
+    timer.schedule(() -> closeQuietly(used), grace.toMillis(), TimeUnit.MILLISECONDS);
+    return current;
+  }
+
+  private static void closeQuietly(RaftClient client) {
+    try {
+      client.close();
+    } catch (IOException | RuntimeException ignored) {
+      // Its calls are over; a failure to release its channels changes nothing for the caller.
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    RaftClient last;
+    synchronized (this) {
+      closed = true;
+      last = current;
+    }
+    last.close();
+  }
+}

@@ -1,7 +1,6 @@
 package io.flotilla.cli;
 
 import com.google.protobuf.ByteString;
-import io.flotilla.agent.api.KVGrpc;
 import io.flotilla.agent.api.LeaseGrantCall;
 import io.flotilla.agent.api.LeaseGrpc;
 import io.flotilla.agent.api.PutCall;
@@ -10,19 +9,15 @@ import io.flotilla.agent.api.StatusReply;
 import io.flotilla.consensus.proto.PutRequest;
 import io.flotilla.consensus.proto.RangeRequest;
 import io.grpc.StatusRuntimeException;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -123,7 +118,7 @@ final class FleetDemoCommand implements Callable<Integer> {
     } finally {
       fleet.down(Duration.ofSeconds(5));
       if (temporary) {
-        deleteTree(home);
+        ProcessFleet.deleteTree(home);
       }
     }
   }
@@ -176,15 +171,4 @@ final class FleetDemoCommand implements Callable<Integer> {
     return (System.nanoTime() - t0) / 1e6;
   }
 
-  private static void deleteTree(Path root) throws IOException {
-    try (Stream<Path> paths = Files.walk(root)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.delete(p);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
-    }
-  }
 }

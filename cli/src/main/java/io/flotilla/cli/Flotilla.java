@@ -41,6 +41,7 @@ import picocli.CommandLine.Option;
       ClusterCommands.MemberGroup.class,
       CheckCommand.class,
       ChaosCommand.class,
+      BenchCommand.class,
       SimCommand.class,
       CompletionCommand.class,
     })

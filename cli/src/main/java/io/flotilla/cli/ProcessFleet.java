@@ -10,14 +10,17 @@ import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * A fleet of agent-node processes on this machine (separate JVMs on loopback), described by
@@ -147,17 +150,22 @@ final class ProcessFleet {
     return new ProcessFleet(dir, JSON.readValue(file.toFile(), State.class));
   }
 
+  /**
+   * The JVM options of agent processes started from this command: FLOTILLA_NODE_JAVA_OPTS, or a
+   * heap of 32 to 256 MB with the serial collector (an idle agent needs far less than the
+   * default heap, and the serial collector runs no extra threads).
+   */
+  static List<String> nodeJavaOptions() {
+    String opts = System.getenv().getOrDefault("FLOTILLA_NODE_JAVA_OPTS",
+        "-Xms32m -Xmx256m -XX:+UseSerialGC");
+    return Stream.of(opts.trim().split("\\s+")).filter(o -> !o.isEmpty()).toList();
+  }
+
   /** Starts (or restarts) an agent's process from its config; its output goes to its log. */
   void start(Agent a) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(ProcessHandle.current().info().command().orElse("java"));
-    String opts = System.getenv().getOrDefault("FLOTILLA_NODE_JAVA_OPTS",
-        "-Xms32m -Xmx256m -XX:+UseSerialGC");
-    for (String o : opts.trim().split("\\s+")) {
-      if (!o.isEmpty()) {
-        cmd.add(o);
-      }
-    }
+    cmd.addAll(nodeJavaOptions());
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Flotilla.class.getName(),
         "node", "run", "--config", a.config));
     Process p = new ProcessBuilder(cmd)
@@ -240,7 +248,8 @@ final class ProcessFleet {
     }
   }
 
-  private static int[] freePorts(int n) throws IOException {
+  /** Ports free on this machine now, for processes about to bind them. */
+  static int[] freePorts(int n) throws IOException {
     List<ServerSocket> held = new ArrayList<>();
     try {
       int[] ports = new int[n];
@@ -254,6 +263,19 @@ final class ProcessFleet {
       for (ServerSocket s : held) {
         s.close();
       }
+    }
+  }
+
+  /** Removes a directory a fleet ran in, with everything in it. */
+  static void deleteTree(Path root) throws IOException {
+    try (Stream<Path> paths = Files.walk(root)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> {
+        try {
+          Files.delete(p);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
     }
   }
 }

@@ -6,8 +6,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The README's quick start, through the real launcher script and the packaged jar. */
 class LauncherIT {
@@ -16,8 +18,15 @@ class LauncherIT {
   private record Run(int exit, String out) {}
 
   private static Run launch(String... args) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(concat("./flotilla", args))
-        .directory(ROOT.toFile()).redirectErrorStream(true).start();
+    return launch(Map.of(), args);
+  }
+
+  private static Run launch(Map<String, String> env, String... args)
+      throws IOException, InterruptedException {
+    ProcessBuilder b = new ProcessBuilder(concat("./flotilla", args))
+        .directory(ROOT.toFile()).redirectErrorStream(true);
+    b.environment().putAll(env);
+    Process p = b.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
     return new Run(p.exitValue(), out);
@@ -44,6 +53,19 @@ class LauncherIT {
         .contains("Read back 30 of 30 acknowledged tasks")
         .contains("time to re-elect after kill -9")
         .contains("(lost: 0)");
+  }
+
+  @Test
+  void theSmallJvmProfileRunsAgentsInA64MegabyteHeap(@TempDir Path dir) throws Exception {
+    Run r = launch(Map.of("FLOTILLA_JVM_PROFILE", "small"),
+        "bench", "--footprint", "--duration", "1s", "--dir", dir.toString(), "-o", "json");
+    assertThat(r.exit()).as(r.out()).isZero();
+    assertThat(r.out()).contains("\"java_options\" : \"-Xms16m -Xmx64m -XX:+UseSerialGC");
+
+    Run bad = launch(Map.of("FLOTILLA_JVM_PROFILE", "tiny"), "--version");
+    assertThat(bad.exit()).isEqualTo(Flotilla.EXIT_USAGE);
+    assertThat(bad.out().strip())
+        .isEqualTo("flotilla: FLOTILLA_JVM_PROFILE must be small or default, not 'tiny'");
   }
 
   @Test

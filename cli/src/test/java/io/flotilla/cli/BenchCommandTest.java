@@ -1,0 +1,83 @@
+package io.flotilla.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code flotilla bench} on real agent and baseline processes, in tiny runs. */
+class BenchCommandTest {
+
+  @Test
+  void aTinyRunBesideTheBaselinePrintsItsFiguresAsJson(@TempDir Path dir) {
+    Path hlog = dir.resolve("bench.hlog");
+    CliRun run = CliRun.of("bench", "--workload", "mix", "--warmup", "1s", "--duration", "2s",
+        "--clients", "2", "--in-flight", "2", "--keys", "50", "--baseline", "ratis",
+        "--dir", dir.resolve("fleets").toString(), "--hdr-log", hlog.toString(), "-o", "json");
+
+    assertThat(run.exit()).as(run.toString()).isZero();
+    JsonNode json = run.json();
+    assertThat(json.get("workload").get("mix").get("put").asInt()).isEqualTo(40);
+    assertThat(json.get("workload").get("clients").asInt()).isEqualTo(2);
+    assertThat(json.get("fleet").get("endpoints")).hasSize(3);
+    JsonNode results = json.get("results");
+    assertThat(results).hasSize(2);
+    assertThat(results.get(0).get("system").asText()).isEqualTo("flotilla");
+    assertThat(results.get(1).get("system").asText()).isEqualTo("ratis");
+    for (JsonNode r : results) {
+      assertThat(r.get("ops_per_s").asDouble()).as(r.toString()).isPositive();
+      assertOrdered(r.get("latency_ms"));
+      assertThat(r.get("by_op").size()).isEqualTo(5);
+      r.get("by_op").forEach(op -> assertOrdered(op.get("latency_ms")));
+    }
+    assertThat(results).allSatisfy(r -> assertThat(r.get("server_cpu_us_per_op").asLong())
+        .as("CPU time of the local servers per request").isPositive());
+    assertThat(json.get("throughput_ratio").asDouble()).isPositive();
+    assertThat(json.has("failover")).isFalse();
+    assertThat(hlog).isNotEmptyFile();
+    assertThat(dir.resolve("fleets").resolve("fleet").resolve("agent-1.log")).exists();
+  }
+
+  @Test
+  void theFootprintOfOneIdleAgentIsItsReadyTimeMemoryAndThreads(@TempDir Path dir) {
+    CliRun run = CliRun.of("bench", "--footprint", "--duration", "1s", "--dir", dir.toString(),
+        "-o", "json");
+
+    assertThat(run.exit()).as(run.toString()).isZero();
+    JsonNode f = run.json().get("footprint");
+    assertThat(f.get("ready_ms").asLong()).isPositive();
+    assertThat(f.get("idle_rss_bytes").asLong()).isGreaterThan(16L << 20);
+    assertThat(f.get("threads").asInt()).isGreaterThan(4);
+    assertThat(f.get("java_options").asText()).contains("-Xmx");
+  }
+
+  private static void assertOrdered(JsonNode latency) {
+    List<Double> ordered = List.of(latency.get("p50").asDouble(), latency.get("p90").asDouble(),
+        latency.get("p99").asDouble(), latency.get("p99_9").asDouble(),
+        latency.get("max").asDouble());
+    assertThat(ordered).as(latency.toString()).isSorted();
+    assertThat(ordered.get(0)).isPositive();
+  }
+
+  @Test
+  void badFlagsAreUsageErrorsWithOneLine() {
+    for (String[] args : List.of(
+        new String[] {"bench", "--clients", "many"},
+        new String[] {"bench", "--workload", "frob"},
+        new String[] {"bench", "--in-flight", "0"},
+        new String[] {"bench", "--profile", "wifi"},
+        new String[] {"bench", "--baseline", "etcd"},
+        new String[] {"bench", "--failover", "2", "--endpoints", "127.0.0.1:7101"},
+        new String[] {"bench", "--footprint", "--baseline", "ratis"},
+        new String[] {"bench", "--endpoints", "nowhere"})) {
+      CliRun r = CliRun.of(args);
+
+      assertThat(r.exit()).as(String.join(" ", args) + "\n" + r).isEqualTo(Flotilla.EXIT_USAGE);
+      assertThat(r.err().strip().lines()).hasSize(1);
+      assertThat(r.err()).startsWith("flotilla: ");
+    }
+  }
+}

@@ -21,10 +21,13 @@ import org.apache.ratis.util.CodeInjectionForTesting;
  *
  * <p>Messages are intercepted where a Ratis server receives a vote request or an append
  * (heartbeats included), through {@link CodeInjectionForTesting}. One RPC crosses the radio
- * twice: it is dropped if either its request or its reply would be lost, out of range or cut,
- * and it is held back for the two one-way latencies, so the sender sees the round trip the
- * model engine would give it. A dropped request fails with an exception before the receiver
- * acts on it, which Ratis treats like a failed connection.
+ * twice, and is held back for the two one-way latencies. Ratis talks gRPC over TCP, so a packet
+ * the radio loses on a link in range is sent again after TCP's retransmission timeout (200 ms,
+ * doubling at each further loss): on a lossy link messages arrive late, in order, not never.
+ * Only a link out of range or cut, or a packet lost {@value #GIVE_UP} times in a row (by then
+ * the RPC has timed out), fails the RPC with an exception before the receiver acts on it, which
+ * Ratis treats like a failed connection. The model engine, whose messages are not carried by a
+ * stream, drops a lost message instead.
  *
  * <p>The injection points are global to the JVM, so only one {@code RadioLinks} may be
  * {@link #install installed} at a time.
@@ -42,6 +45,11 @@ final class RadioLinks implements AutoCloseable {
   static final int LOST = 1;
   static final int OUT_OF_RANGE = 2;
   static final int CUT = 3;
+
+  /** Linux's minimum TCP retransmission timeout, in microseconds. */
+  static final long RTO_MICROS = 200_000;
+  /** Consecutive losses of one packet after which its connection counts as broken. */
+  static final int GIVE_UP = 5;
 
   private final List<Agent> agents;
   private final RadioModel radio;
@@ -157,20 +165,40 @@ final class RadioLinks implements AutoCloseable {
       throw Dropped.INSTANCE;
     }
     ThreadLocalRandom random = ThreadLocalRandom.current();
-    if (random.nextDouble() < loss || random.nextDouble() < loss) {
+    long jitter = radio.jitter();
+    long request = retransmissions(loss, random);
+    long reply = retransmissions(loss, random);
+    if (request < 0 || reply < 0) {
       counts.incrementAndGet(g * 4 + LOST);
       throw Dropped.INSTANCE;
     }
-    counts.incrementAndGet(g * 4 + DELIVERED);
-    long jitter = radio.jitter();
-    long micros = 2 * p.latency[slot]
+    long micros = 2 * p.latency[slot] + request + reply
         + (jitter > 0 ? random.nextLong(jitter + 1) + random.nextLong(jitter + 1) : 0);
+    counts.incrementAndGet(g * 4 + DELIVERED);
     try {
       Thread.sleep(micros / 1000, (int) (micros % 1000) * 1000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw Dropped.INSTANCE;
     }
+  }
+
+  /**
+   * The delay TCP adds to one packet on a link that loses a fraction {@code loss} of them: a
+   * retransmission timeout for each loss in a row, doubling each time; -1 when the packet is
+   * lost {@link #GIVE_UP} times in a row.
+   */
+  private static long retransmissions(double loss, ThreadLocalRandom random) {
+    long delay = 0;
+    long rto = RTO_MICROS;
+    for (int lost = 0; random.nextDouble() < loss; lost++) {
+      if (lost + 1 == GIVE_UP) {
+        return -1;
+      }
+      delay += rto;
+      rto *= 2;
+    }
+    return delay;
   }
 
   /** Takes the counts of one group and outcome since the last call. */

@@ -61,7 +61,8 @@ import org.apache.ratis.util.TimeDuration;
  * {@link FleetException.Code#UNAVAILABLE} may still have been applied; any other failure means
  * it was not. Retries of one call are deduplicated by the group, so a write applies at most
  * once. Key writes sent concurrently may share one log entry; each still applies at its own
- * revision, in the order sent. Blocking methods throw
+ * revision, in the order sent. A client outlives outages: after a call that failed for want of
+ * a leader, the next call is served as soon as the group has one. Blocking methods throw
  * {@link FleetException}; the {@code ...Async} methods complete exceptionally with it.
  */
 public final class FleetClient implements AutoCloseable {

@@ -153,12 +153,21 @@ final class ProcessFleet {
   /**
    * The JVM options of agent processes started from this command: FLOTILLA_NODE_JAVA_OPTS, or a
    * heap of 32 to 256 MB with the serial collector (an idle agent needs far less than the
-   * default heap, and the serial collector runs no extra threads).
+   * default heap, and the serial collector runs no extra threads); and the class-data archive
+   * named by FLOTILLA_CDS_ARCHIVE.
    */
   static List<String> nodeJavaOptions() {
     String opts = System.getenv().getOrDefault("FLOTILLA_NODE_JAVA_OPTS",
         "-Xms32m -Xmx256m -XX:+UseSerialGC");
-    return Stream.of(opts.trim().split("\\s+")).filter(o -> !o.isEmpty()).toList();
+    List<String> all = new ArrayList<>(
+        Stream.of(opts.trim().split("\\s+")).filter(o -> !o.isEmpty()).toList());
+    // The launcher's class-data archive of an agent (see ./flotilla), when it has one.
+    String cds = System.getenv("FLOTILLA_CDS_ARCHIVE");
+    if (cds != null && Files.isRegularFile(Path.of(cds))) {
+      all.addAll(List.of("-XX:SharedArchiveFile=" + cds, "-Xlog:cds=off",
+          "-Xlog:cds+dynamic=off"));
+    }
+    return all;
   }
 
   /** Starts (or restarts) an agent's process from its config; its output goes to its log. */

@@ -3,11 +3,18 @@ package io.flotilla.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -66,6 +73,33 @@ class LauncherIT {
     assertThat(bad.exit()).isEqualTo(Flotilla.EXIT_USAGE);
     assertThat(bad.out().strip())
         .isEqualTo("flotilla: FLOTILLA_JVM_PROFILE must be small or default, not 'tiny'");
+  }
+
+  @Test
+  void theFirstAgentRecordsAClassDataArchiveThatLaterAgentsStartFrom(@TempDir Path dir)
+      throws Exception {
+    Path archive = ROOT.resolve("cli/target/flotilla-agent.jsa");
+    Files.deleteIfExists(archive);
+    int[] ports = ProcessFleet.freePorts(3);
+    Process agent = new ProcessBuilder("./flotilla", "node", "run",
+        "--data-dir", dir.resolve("data").toString(),
+        "--raft-address", "127.0.0.1:" + ports[0], "--api-address", "127.0.0.1:" + ports[1],
+        "--metrics-address", "127.0.0.1:" + ports[2])
+        .directory(ROOT.toFile()).redirectErrorStream(true)
+        .redirectOutput(dir.resolve("agent.log").toFile()).start();
+    HttpClient http = HttpClient.newHttpClient();
+    HttpRequest readyz = HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + ports[2] + "/readyz")).build();
+    Awaitility.await().atMost(Duration.ofMinutes(1)).ignoreExceptions().until(
+        () -> http.send(readyz, HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+    agent.destroy();
+    assertThat(agent.waitFor(1, TimeUnit.MINUTES)).isTrue();
+    assertThat(archive).as(Files.readString(dir.resolve("agent.log"))).isNotEmptyFile();
+
+    Run r = launch("bench", "--footprint", "--duration", "1s", "--dir",
+        dir.resolve("bench").toString(), "-o", "json");
+    assertThat(r.exit()).as(r.out()).isZero();
+    assertThat(r.out()).contains("-XX:SharedArchiveFile=" + archive);
   }
 
   @Test

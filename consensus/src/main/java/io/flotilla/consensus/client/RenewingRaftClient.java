@@ -2,7 +2,9 @@ package io.flotilla.consensus.client;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -28,6 +30,8 @@ final class RenewingRaftClient implements AutoCloseable {
   private final ScheduledExecutorService timer;
   private final Duration grace;
   private volatile RaftClient current;
+  /** Replaced clients not closed yet, so that closing this one closes them too. */
+  private final Set<RaftClient> retired = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
   RenewingRaftClient(Supplier<RaftClient> factory, ScheduledExecutorService timer,
@@ -81,8 +85,13 @@ final class RenewingRaftClient implements AutoCloseable {
         return current;
       }
       current = factory.get();
+      retired.add(used);
     }
-    timer.schedule(() -> closeQuietly(used), grace.toMillis(), TimeUnit.MILLISECONDS);
+    timer.schedule(() -> {
+      if (retired.remove(used)) {
+        closeQuietly(used);
+      }
+    }, grace.toMillis(), TimeUnit.MILLISECONDS);
     return current;
   }
 
@@ -100,6 +109,11 @@ final class RenewingRaftClient implements AutoCloseable {
     synchronized (this) {
       closed = true;
       last = current;
+    }
+    for (RaftClient old : retired) {
+      if (retired.remove(old)) {
+        closeQuietly(old);
+      }
     }
     last.close();
   }

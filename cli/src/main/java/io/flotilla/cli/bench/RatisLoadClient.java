@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
@@ -24,6 +26,13 @@ import org.apache.ratis.util.TimeDuration;
  * increment, reads are the Ratis read of the matching consistency.
  */
 public final class RatisLoadClient implements LoadClient {
+  /** Where outcomes run, as gRPC's default executor runs an agent client's callbacks. */
+  private static final Executor OUTCOMES = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "flotilla-bench-ratis-outcome");
+    t.setDaemon(true);
+    return t;
+  });
+
   private final RaftClient raft;
   private final RaftPeerId home;
   private final KeySpace keys;
@@ -61,7 +70,10 @@ public final class RatisLoadClient implements LoadClient {
       case LOCAL_GET -> raft.async().sendReadOnlyNonLinearizable(RatisBytes.message(keys.key(key)));
       case STALE_GET -> raft.async().sendStaleRead(RatisBytes.message(keys.key(key)), 0, home);
     };
-    reply.orTimeout(timeoutMillis, TimeUnit.MILLISECONDS).whenComplete((r, error) -> {
+    // Outcomes start the next request, so they run off Ratis's threads: Ratis completes a reply
+    // while holding its window's lock, and a request sent from there to another window (a stale
+    // read's, say) while another thread does the reverse deadlocks the two.
+    reply.orTimeout(timeoutMillis, TimeUnit.MILLISECONDS).whenCompleteAsync((r, error) -> {
       if (error != null) {
         outcome.failed(error);
       } else if (!r.isSuccess()) {
@@ -69,7 +81,7 @@ public final class RatisLoadClient implements LoadClient {
       } else {
         outcome.succeeded();
       }
-    });
+    }, OUTCOMES);
   }
 
   @Override

@@ -327,9 +327,12 @@ public final class FleetClient implements AutoCloseable {
           if (isStale(failure) && !result.isDone()) {
             timer.schedule(() -> staleRead(m, s, result), 10, TimeUnit.MILLISECONDS);
           } else if (error != null) {
-            result.completeExceptionally(error);
+            timer.execute(() -> result.completeExceptionally(error));
           } else {
-            result.complete(reply);
+            // Off Ratis's thread: it holds this server's window lock here, and a caller that
+            // sends a write from its continuation while another thread's write continuation
+            // sends a stale read would deadlock the two windows.
+            timer.execute(() -> result.complete(reply));
           }
         });
   }

@@ -2,7 +2,6 @@ package io.flotilla.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.flotilla.agent.api.StatusReply;
 import io.flotilla.cli.bench.AgentChannels;
 import io.flotilla.cli.bench.Benchmark;
 import io.flotilla.cli.bench.CounterFleet;
@@ -22,7 +21,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
@@ -414,25 +412,10 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public void restart(String id, Duration wait) throws Exception {
-      long target = committed(leader(wait));
+      long target = fleet.committed(leader(wait));
       ProcessFleet.Agent agent = fleet.agent(id);
       fleet.start(agent);
-      long deadline = System.nanoTime() + wait.toNanos();
-      while (System.nanoTime() < deadline) {
-        Optional<StatusReply> s = ProcessFleet.status(agent, Duration.ofMillis(500));
-        if (s.isPresent() && s.get().getGroupsCount() > 0
-            && s.get().getGroups(0).getAppliedIndex() >= target) {
-          return;
-        }
-        Thread.sleep(20);
-      }
-      throw CliException.refused(id + " did not catch up within " + DurationConverter.format(wait));
-    }
-
-    private long committed(String leader) {
-      return ProcessFleet.status(fleet.agent(leader), Duration.ofSeconds(5))
-          .map(s -> s.getGroups(0).getCommitIndex())
-          .orElseThrow(() -> CliException.refused("leader " + leader + " stopped answering"));
+      ProcessFleet.awaitApplied(agent, target, wait);
     }
 
     @Override

@@ -5,7 +5,6 @@ import io.flotilla.agent.api.LeaseGrantCall;
 import io.flotilla.agent.api.LeaseGrpc;
 import io.flotilla.agent.api.PutCall;
 import io.flotilla.agent.api.RangeCall;
-import io.flotilla.agent.api.StatusReply;
 import io.flotilla.consensus.proto.PutRequest;
 import io.flotilla.consensus.proto.RangeRequest;
 import io.grpc.StatusRuntimeException;
@@ -15,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
@@ -97,8 +95,8 @@ final class FleetDemoCommand implements Callable<Integer> {
 
         long t2 = System.nanoTime();
         fleet.start(victim);
-        long target = committed(fleet, next);
-        double catchUpMs = awaitApplied(victim, target);
+        long target = fleet.committed(next);
+        double catchUpMs = ProcessFleet.awaitApplied(victim, target, WAIT);
         say("Restarted %s from its data directory; it applied index %d after %.0f ms", leader,
             target, catchUpMs);
 
@@ -147,25 +145,7 @@ final class FleetDemoCommand implements Callable<Integer> {
     throw CliException.refused("no write succeeded within " + WAIT);
   }
 
-  private static long committed(ProcessFleet fleet, String leader) {
-    return ProcessFleet.status(fleet.agent(leader), Duration.ofSeconds(5))
-        .map(s -> s.getGroups(0).getCommitIndex())
-        .orElseThrow(() -> CliException.refused("leader " + leader + " stopped answering"));
-  }
 
-  private static double awaitApplied(ProcessFleet.Agent agent, long index)
-      throws InterruptedException {
-    long t0 = System.nanoTime();
-    long deadline = t0 + WAIT.toNanos();
-    while (System.nanoTime() < deadline) {
-      Optional<StatusReply> s = ProcessFleet.status(agent, Duration.ofMillis(500));
-      if (s.isPresent() && s.get().getGroups(0).getAppliedIndex() >= index) {
-        return msSince(t0);
-      }
-      Thread.sleep(20);
-    }
-    throw CliException.refused(agent.id + " did not catch up within " + WAIT);
-  }
 
   private static double msSince(long t0) {
     return (System.nanoTime() - t0) / 1e6;

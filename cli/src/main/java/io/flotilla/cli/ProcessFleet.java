@@ -242,6 +242,33 @@ final class ProcessFleet {
     return Optional.empty();
   }
 
+  /** The commit index the agent {@code leader} reports for the fleet's group. */
+  long committed(String leader) {
+    return status(agent(leader), Duration.ofSeconds(5))
+        .map(st -> st.getGroups(0).getCommitIndex())
+        .orElseThrow(() -> CliException.refused("leader " + leader + " stopped answering"));
+  }
+
+  /**
+   * Waits until {@code agent} has applied {@code index} in the fleet's group.
+   *
+   * @return the milliseconds it took
+   */
+  static double awaitApplied(Agent agent, long index, Duration wait) throws InterruptedException {
+    long t0 = System.nanoTime();
+    long deadline = t0 + wait.toNanos();
+    while (System.nanoTime() < deadline) {
+      Optional<StatusReply> st = status(agent, Duration.ofMillis(500));
+      if (st.isPresent() && st.get().getGroupsCount() > 0
+          && st.get().getGroups(0).getAppliedIndex() >= index) {
+        return (System.nanoTime() - t0) / 1e6;
+      }
+      Thread.sleep(20);
+    }
+    throw CliException.refused(agent.id + " did not catch up within "
+        + DurationConverter.format(wait));
+  }
+
   static Optional<StatusReply> status(Agent a, Duration timeout) {
     int colon = a.api.lastIndexOf(':');
     ManagedChannel ch = NettyChannelBuilder.forAddress(a.api.substring(0, colon),

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.proto.RaftProtos.RaftConfigurationProto;
@@ -31,11 +30,10 @@ public final class FleetAdmin {
   private static final int ATTEMPTS = 5;
 
   private final FleetGroup group;
-  /** The client's current Ratis client: it may be renewed between calls. */
-  private final Supplier<RaftClient> raft;
+  private final RaftClient raft;
   private final Duration timeout;
 
-  FleetAdmin(FleetGroup group, Supplier<RaftClient> raft, Duration timeout) {
+  FleetAdmin(FleetGroup group, RaftClient raft, Duration timeout) {
     this.group = group;
     this.raft = raft;
     this.timeout = timeout;
@@ -85,7 +83,7 @@ public final class FleetAdmin {
   public void transferLeadership(String id) {
     try {
       RaftClientReply reply =
-          raft.get().admin().transferLeadership(RaftPeerId.valueOf(id), timeout.toMillis());
+          raft.admin().transferLeadership(RaftPeerId.valueOf(id), timeout.toMillis());
       if (!reply.isSuccess()) {
         throw FleetException.of(reply.getException());
       }
@@ -104,7 +102,7 @@ public final class FleetAdmin {
             "a group needs at least one voter");
       }
       try {
-        RaftClientReply reply = raft.get().admin().setConfiguration(
+        RaftClientReply reply = raft.admin().setConfiguration(
             SetConfigurationRequest.Arguments.newBuilder()
                 .setServersInNewConf(next.voters)
                 .setListenersInNewConf(next.listeners)
@@ -128,14 +126,14 @@ public final class FleetAdmin {
 
   private Conf current() {
     Set<RaftPeerId> candidates = new LinkedHashSet<>();
-    if (raft.get().getLeaderId() != null) {
-      candidates.add(raft.get().getLeaderId());
+    if (raft.getLeaderId() != null) {
+      candidates.add(raft.getLeaderId());
     }
     group.peers().forEach(p -> candidates.add(RaftPeerId.valueOf(p.id())));
     IOException last = null;
     for (RaftPeerId id : candidates) {
       try {
-        GroupInfoReply info = raft.get().getGroupManagementApi(id).info(group.ratisId());
+        GroupInfoReply info = raft.getGroupManagementApi(id).info(group.ratisId());
         if (info.getRoleInfoProto().getRole() != RaftPeerRole.LEADER) {
           continue;
         }

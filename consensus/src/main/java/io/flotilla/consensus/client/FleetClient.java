@@ -38,6 +38,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.client.retry.RequestTypeDependentRetryPolicy;
@@ -74,7 +75,15 @@ public final class FleetClient implements AutoCloseable {
   private static final int WRITE_PIPELINE = 1;
 
   private final FleetGroup group;
+  /** Writes and reads: one ordered window, so a client's writes apply in the order sent. */
   private final RenewingRaftClient raft;
+  /**
+   * Membership, leadership transfer and watch long polls, on connections of their own. Ratis
+   * replies to a window's requests in order, so a long poll in the window would hold back the
+   * reply to every write behind it; and Ratis drops a connection after a failed call on it,
+   * which would strand the window's requests on that connection until their attempt times out.
+   */
+  private final RaftClient side;
   private final Duration timeout;
   private final ScheduledExecutorService timer;
   private final WriteBatcher writes;
@@ -91,12 +100,14 @@ public final class FleetClient implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    this.raft = new RenewingRaftClient(() -> RaftClient.newBuilder()
+    Supplier<RaftClient> factory = () -> RaftClient.newBuilder()
         .setProperties(props)
         .setRaftGroup(b.group.toRatis())
         .setClientId(ClientId.randomId())
         .setRetryPolicy(retries)
-        .build(), timer, b.timeout.plusSeconds(1));
+        .build();
+    this.raft = new RenewingRaftClient(factory, timer, b.timeout.plusSeconds(1));
+    this.side = factory.get();
     this.writes = new WriteBatcher(raft, b.timeout, WRITE_PIPELINE, timer);
   }
 
@@ -263,7 +274,7 @@ public final class FleetClient implements AutoCloseable {
 
   /** Membership changes and leadership transfer. */
   public FleetAdmin admin() {
-    return new FleetAdmin(group, raft::get, timeout);
+    return new FleetAdmin(group, side, timeout);
   }
 
   // ---- Plumbing -----------------------------------------------------------------------
@@ -305,6 +316,19 @@ public final class FleetClient implements AutoCloseable {
     } else {
       sent = raft.send(api -> api.sendReadOnly(m));
     }
+    return answer(sent);
+  }
+
+  /**
+   * One long poll of a watch: a linearizable read that the leader answers when events arrive
+   * or the poll's wait ends. It goes outside the ordered window (see {@link #side}).
+   */
+  CompletableFuture<QueryReply> pollAsync(WatchPollRequest poll) {
+    Message m = RatisBytes.message(Query.newBuilder().setWatchPoll(poll).build().toByteString());
+    return answer(side.async().sendReadOnlyUnordered(m));
+  }
+
+  private CompletableFuture<QueryReply> answer(CompletableFuture<RaftClientReply> sent) {
     return deadline(sent).thenApply(reply -> {
       QueryReply r = parse(reply, QueryReply::parseFrom);
       if (r.hasError()) {
@@ -387,7 +411,7 @@ public final class FleetClient implements AutoCloseable {
   @Override
   public void close() {
     timer.shutdownNow();
-    try {
+    try (RaftClient s = side) {
       raft.close();
     } catch (IOException e) {
       throw new FleetException(FleetException.Code.INTERNAL, "closing the client failed", e);

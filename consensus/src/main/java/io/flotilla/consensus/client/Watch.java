@@ -1,6 +1,5 @@
 package io.flotilla.consensus.client;
 
-import io.flotilla.consensus.proto.Query;
 import io.flotilla.consensus.proto.WatchPollRequest;
 import io.flotilla.consensus.proto.WatchPollResponse;
 import java.util.concurrent.ScheduledExecutorService;
@@ -43,8 +42,7 @@ public final class Watch implements AutoCloseable {
         .setFromRevision(nextRevision)
         .setWaitMillis(POLL_WAIT_MILLIS)
         .build();
-    client.queryAsync(Query.newBuilder().setWatchPoll(request).build(),
-            ReadConsistency.LINEARIZABLE)
+    client.pollAsync(request)
         // Deliver on our own thread: a listener that calls the client must not block Ratis's.
         .whenCompleteAsync((reply, error) -> {
           if (closed) {

@@ -1,0 +1,71 @@
+package io.flotilla.consensus.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.ByteString;
+import io.flotilla.consensus.proto.QueryReply;
+import io.flotilla.consensus.proto.WatchPollRequest;
+import io.flotilla.consensus.server.FleetServer;
+import io.flotilla.consensus.server.LocalFleet;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A client's writes travel in one ordered stream, where the group answers requests in the order
+ * sent. Nothing else the client does may hold them back. Each client here waits for a write as
+ * long as one attempt lasts, so a write held back even once fails.
+ */
+class WritesAreNotHeldBackTest {
+  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final Duration DEADLINE = Duration.ofSeconds(5);
+
+  @TempDir Path dir;
+
+  private static FleetClient client(LocalFleet fleet) {
+    return FleetClient.builder(fleet.group()).timeout(DEADLINE).attemptTimeout(DEADLINE).build();
+  }
+
+  @Test
+  void aWriteIsAnsweredWhileAWatchPollOfTheSameClientWaits() throws Exception {
+    try (LocalFleet fleet = LocalFleet.start(dir, "squad", 3);
+        FleetClient client = client(fleet)) {
+      fleet.awaitLeader(WAIT);
+      client.put("before", "1");
+      CompletableFuture<QueryReply> poll = client.pollAsync(WatchPollRequest.newBuilder()
+          .setKey(ByteString.copyFromUtf8("quiet"))
+          .setFromRevision(client.put("before", "2").getRevision() + 1)
+          .setMaxEvents(10)
+          .setWaitMillis(2 * DEADLINE.toMillis())
+          .build());
+
+      assertThat(client.put("during", "1").getRevision()).isPositive();
+      assertThat(poll).as("the poll waits for an event on its key").isNotDone();
+      client.put("quiet", "now");
+      assertThat(poll.get().getWatchPoll().getEventsList())
+          .extracting(e -> e.getKv().getKey().toStringUtf8()).containsExactly("quiet");
+    }
+  }
+
+  @Test
+  void aMembershipChangeThatMeetsAFormerLeaderDoesNotStallTheNextWrite() throws Exception {
+    try (LocalFleet fleet = LocalFleet.start(dir, "squad", 3);
+        FleetClient client = client(fleet);
+        FleetClient other = client(fleet)) {
+      FleetServer leader = fleet.awaitLeader(WAIT);
+      client.put("before", "1");
+      String[] followers = fleet.servers().stream().map(FleetServer::id)
+          .filter(id -> !id.equals(leader.id())).toArray(String[]::new);
+      other.admin().transferLeadership(followers[0]);
+
+      // Sent to the leader this client knew, refused, and retried at the new one.
+      client.admin().demote(followers[1]);
+
+      assertThat(client.put("after", "1").getRevision()).isPositive();
+      assertThat(client.admin().members()).extracting(p -> p.id() + "=" + p.role())
+          .contains(followers[1] + "=LISTENER");
+    }
+  }
+}

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.proto.RaftProtos.RaftConfigurationProto;
@@ -18,6 +19,7 @@ import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.SetConfigurationRequest;
 import org.apache.ratis.protocol.exceptions.SetConfigurationException;
+import org.apache.ratis.protocol.exceptions.TransferLeadershipException;
 import org.apache.ratis.util.ProtoUtils;
 
 /**
@@ -79,16 +81,27 @@ public final class FleetAdmin {
         .build()));
   }
 
-  /** Hands leadership to a voter and waits until it leads or the timeout passes. */
+  /**
+   * Hands leadership to a voter and waits until it leads or the timeout passes. A hand-off
+   * that another voter's election overtook is started again from the new leader.
+   */
   public void transferLeadership(String id) {
-    try {
-      RaftClientReply reply =
-          raft.admin().transferLeadership(RaftPeerId.valueOf(id), timeout.toMillis());
-      if (!reply.isSuccess()) {
-        throw FleetException.of(reply.getException());
+    long deadline = System.nanoTime() + timeout.toNanos();
+    for (int attempt = 1; ; attempt++) {
+      long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+      try {
+        RaftClientReply reply = raft.admin().transferLeadership(RaftPeerId.valueOf(id),
+            Math.max(left, 1));
+        if (reply.isSuccess()) {
+          return;
+        }
+        if (!(reply.getException() instanceof TransferLeadershipException)
+            || attempt == ATTEMPTS || System.nanoTime() >= deadline) {
+          throw FleetException.of(reply.getException());
+        }
+      } catch (IOException e) {
+        throw FleetException.of(e);
       }
-    } catch (IOException e) {
-      throw FleetException.of(e);
     }
   }
 

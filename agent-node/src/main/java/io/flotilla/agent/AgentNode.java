@@ -2,6 +2,7 @@ package io.flotilla.agent;
 
 import io.flotilla.agent.api.KVGrpc;
 import io.flotilla.agent.config.AgentConfig;
+import io.flotilla.agent.grpc.Caller;
 import io.flotilla.agent.grpc.ClusterService;
 import io.flotilla.agent.grpc.ElectionService;
 import io.flotilla.agent.grpc.Groups;
@@ -108,6 +109,7 @@ public final class AgentNode implements Closeable {
           .addService(new ElectionService(groups))
           .addService(new ClusterService(groups, server, status))
           .addService(status)
+          .intercept(Caller.interceptor())
           .callExecutor(new DirectKeyCalls())
           .build()
           .start();

@@ -25,6 +25,7 @@ import picocli.CommandLine.Option;
       CommandLine.HelpCommand.class,
       NodeCommand.class,
       FleetCommand.class,
+      CertsCommand.class,
       ClusterCommands.Status.class,
       ClusterCommands.Members.class,
       ClusterCommands.Leader.class,

@@ -29,6 +29,7 @@ import io.flotilla.consensus.proto.TxnResponse;
 import io.flotilla.consensus.proto.WatchPollRequest;
 import io.flotilla.consensus.ratis.RatisBytes;
 import io.flotilla.consensus.server.FleetGroup;
+import io.flotilla.consensus.server.MutualTls;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -42,6 +43,7 @@ import java.util.function.Supplier;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.client.retry.RequestTypeDependentRetryPolicy;
+import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
@@ -105,6 +107,7 @@ public final class FleetClient implements AutoCloseable {
         .setRaftGroup(b.group.toRatis())
         .setClientId(ClientId.randomId())
         .setRetryPolicy(retries)
+        .setParameters(b.tls == null ? new Parameters() : b.tls.ratisParameters())
         .build();
     this.raft = new RenewingRaftClient(factory, timer, b.timeout.plusSeconds(1));
     this.side = factory.get();
@@ -425,6 +428,7 @@ public final class FleetClient implements AutoCloseable {
     private Duration attemptTimeout = Duration.ofSeconds(3);
     private int maxAttempts = 20;
     private Duration retrySleep = Duration.ofMillis(100);
+    private MutualTls tls;
 
     private Builder(FleetGroup group) {
       this.group = group;
@@ -449,6 +453,12 @@ public final class FleetClient implements AutoCloseable {
       }
       this.maxAttempts = maxAttempts;
       this.retrySleep = sleep;
+      return this;
+    }
+
+    /** Talks to the group's servers under mutual TLS; they must run with TLS too. */
+    public Builder tls(MutualTls tls) {
+      this.tls = tls;
       return this;
     }
 

@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.proto.RaftProtos.ServerRpcProto;
@@ -64,6 +65,7 @@ public final class FleetServer implements Closeable {
         .setStateMachineRegistry(
             gid -> new RatisStateMachine(new FleetStateMachine(b.limits), b.clock))
         .setOption(RaftStorage.StartupOption.RECOVER)
+        .setParameters(b.tls == null ? new Parameters() : b.tls.ratisParameters())
         .build();
     this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "flotilla-timers-" + b.id);
@@ -284,6 +286,7 @@ public final class FleetServer implements Closeable {
     private int purgeGap = 1024;
     private SizeInBytes logSegmentSize;
     private LongSupplier clock = System::currentTimeMillis;
+    private MutualTls tls;
     private final List<FleetGroup> groups = new ArrayList<>();
 
     public Builder id(String id) {
@@ -340,6 +343,15 @@ public final class FleetServer implements Closeable {
     /** The wall clock this server stamps its proposals with. */
     public Builder clock(LongSupplier clock) {
       this.clock = clock;
+      return this;
+    }
+
+    /**
+     * Raft traffic under mutual TLS: peers and clients must present a certificate the trust
+     * manager accepts, and this server presents its own. Plaintext when not set.
+     */
+    public Builder tls(MutualTls tls) {
+      this.tls = tls;
       return this;
     }
 

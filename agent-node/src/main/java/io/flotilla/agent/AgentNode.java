@@ -1,6 +1,8 @@
 package io.flotilla.agent;
 
 import io.flotilla.agent.api.KVGrpc;
+import io.flotilla.agent.access.AccessInterceptor;
+import io.flotilla.agent.access.AccessPolicy;
 import io.flotilla.agent.config.AgentConfig;
 import io.flotilla.agent.grpc.Caller;
 import io.flotilla.agent.grpc.ClusterService;
@@ -13,12 +15,14 @@ import io.flotilla.agent.grpc.WatchService;
 import io.flotilla.agent.metrics.GroupMonitor;
 import io.flotilla.agent.metrics.MetricsEndpoint;
 import io.flotilla.agent.metrics.NodeMetrics;
+import io.flotilla.agent.trust.AgentTrust;
 import io.flotilla.consensus.client.FleetClient;
 import io.flotilla.consensus.server.FleetGroup;
 import io.flotilla.consensus.server.FleetPeer;
 import io.flotilla.consensus.server.FleetServer;
 import io.flotilla.consensus.server.GroupStatus;
 import io.grpc.Metadata;
+import io.micrometer.core.instrument.Tags;
 import io.grpc.Server;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallExecutorSupplier;
@@ -65,6 +69,10 @@ public final class AgentNode implements Closeable {
         .profile(config.profile())
         .readMode(config.readMode())
         .limits(config.limits());
+    AgentTrust trust = config.tls() == null ? null : AgentTrust.load(config.tls());
+    if (trust != null) {
+      b.tls(trust.raft());
+    }
     config.groups().stream().filter(g -> !config.joining().contains(g.name())).forEach(b::group);
     if (config.unsafeLocalReads()) {
       LOG.warn("read-mode unsafe-local: linearizable reads are served from this node's own "
@@ -80,12 +88,15 @@ public final class AgentNode implements Closeable {
       }
       Duration deadline = config.profile().requestTimeout().multipliedBy(2);
       for (FleetGroup g : config.groups()) {
-        clients.put(g.name(), FleetClient.builder(g)
+        FleetClient.Builder client = FleetClient.builder(g)
             .timeout(deadline)
             .attemptTimeout(config.profile().requestTimeout())
             // After a leader dies, writes resume as soon as an attempt finds the new leader.
-            .retries((int) (deadline.toMillis() / RETRY_SLEEP.toMillis()), RETRY_SLEEP)
-            .build());
+            .retries((int) (deadline.toMillis() / RETRY_SLEEP.toMillis()), RETRY_SLEEP);
+        if (trust != null) {
+          client.tls(trust.raft());
+        }
+        clients.put(g.name(), client.build());
       }
       Groups groups = new Groups(clients);
       NodeMetrics[] nodeMetrics = new NodeMetrics[1];
@@ -100,8 +111,29 @@ public final class AgentNode implements Closeable {
       timer.scheduleWithFixedDelay(monitor::poll, 0, 200, TimeUnit.MILLISECONDS);
       StatusService status = new StatusService(groups, server, Version.get(),
           config.apiAddress().toString());
-      grpc = NettyServerBuilder.forAddress(
-              new InetSocketAddress(config.apiAddress().host(), config.apiAddress().port()))
+      NettyServerBuilder api = NettyServerBuilder.forAddress(
+          new InetSocketAddress(config.apiAddress().host(), config.apiAddress().port()));
+      AccessInterceptor access = config.access() == null ? null
+          : new AccessInterceptor(new AccessPolicy(config.access()));
+      if (access != null) {
+        api.intercept(access);
+      }
+      // Interceptors run last-added first: the caller is named before access is checked.
+      api.intercept(Caller.interceptor());
+      if (trust != null) {
+        api.sslContext(trust.apiServer()).intercept(trust.requireClient());
+        nodeMetrics[0].exposeCount("flotilla_tls_refusals", "Certificates refused on Raft "
+            + "traffic (channel=raft) and the API (channel=api)", Tags.of("channel", "raft"),
+            trust, AgentTrust::refusedRaft);
+        nodeMetrics[0].exposeCount("flotilla_tls_refusals", "Certificates refused on Raft "
+            + "traffic (channel=raft) and the API (channel=api)", Tags.of("channel", "api"),
+            trust, AgentTrust::refusedApi);
+      }
+      if (access != null) {
+        nodeMetrics[0].exposeCount("flotilla_access_denied",
+            "API calls refused by the access list", Tags.empty(), access, AccessInterceptor::denied);
+      }
+      grpc = api
           .addService(new KvService(groups, config.id(), nodeMetrics[0],
               config.unsafeLocalReads()))
           .addService(new LeaseService(groups))
@@ -109,7 +141,6 @@ public final class AgentNode implements Closeable {
           .addService(new ElectionService(groups))
           .addService(new ClusterService(groups, server, status))
           .addService(status)
-          .intercept(Caller.interceptor())
           .callExecutor(new DirectKeyCalls())
           .build()
           .start();

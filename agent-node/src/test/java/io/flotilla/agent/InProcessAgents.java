@@ -2,6 +2,7 @@ package io.flotilla.agent;
 
 import io.flotilla.agent.config.AgentConfig;
 import io.flotilla.agent.config.ConfigLoader;
+import io.flotilla.consensus.server.GroupStatus;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.Closeable;
@@ -18,6 +19,7 @@ public final class InProcessAgents implements Closeable {
   final List<AgentNode> nodes = new ArrayList<>();
   final List<ManagedChannel> channels = new ArrayList<>();
 
+  /** @param extraYaml added to every agent's file, with {@code {id}} replaced by its id */
   public InProcessAgents(Path dir, int n, String extraYaml) throws Exception {
     int[] ports = new int[3 * n];
     List<ServerSocket> held = new ArrayList<>();
@@ -41,7 +43,7 @@ public final class InProcessAgents implements Closeable {
           + "raft-address: 127.0.0.1:" + ports[3 * i] + "\n"
           + "api-address: 127.0.0.1:" + ports[3 * i + 1] + "\n"
           + "metrics-address: 127.0.0.1:" + ports[3 * i + 2] + "\n"
-          + extraYaml
+          + extraYaml.replace("{id}", "n" + (i + 1))
           + "groups:\n  - id: fleet\n    members:\n" + members);
       AgentConfig config = ConfigLoader.load(yaml, Map.of(), Map.of());
       ConfigLoader.checkRunnable(config);
@@ -53,6 +55,15 @@ public final class InProcessAgents implements Closeable {
 
   public ManagedChannel channel(int i) {
     return channels.get(i);
+  }
+
+  public int apiPort(int i) {
+    return nodes.get(i).apiPort();
+  }
+
+  /** Agent {@code i}'s replica of the group, as its server reports it. */
+  public GroupStatus status(int i) throws IOException {
+    return nodes.get(i).server().status("fleet");
   }
 
   public int metricsPort(int i) {

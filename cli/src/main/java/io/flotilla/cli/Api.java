@@ -4,9 +4,11 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -17,9 +19,15 @@ import java.util.function.Function;
 final class Api implements AutoCloseable {
   private final List<String> endpoints;
   private final Duration timeout;
+  private final Optional<SslContext> tls;
   private final List<ManagedChannel> channels = new ArrayList<>();
 
   Api(List<String> endpoints, Duration timeout) {
+    this(endpoints, timeout, Optional.empty());
+  }
+
+  /** @param tls the client's TLS, or empty for plaintext */
+  Api(List<String> endpoints, Duration timeout, Optional<SslContext> tls) {
     if (endpoints.isEmpty()) {
       throw CliException.usage("--endpoints is empty");
     }
@@ -31,6 +39,7 @@ final class Api implements AutoCloseable {
     }
     this.endpoints = List.copyOf(endpoints);
     this.timeout = timeout;
+    this.tls = tls;
   }
 
   Duration timeout() {
@@ -45,10 +54,10 @@ final class Api implements AutoCloseable {
     while (channels.size() <= i) {
       String e = endpoints.get(channels.size());
       int colon = e.lastIndexOf(':');
-      channels.add(NettyChannelBuilder
-          .forAddress(e.substring(0, colon), Integer.parseInt(e.substring(colon + 1)))
-          .usePlaintext()
-          .build());
+      NettyChannelBuilder b = NettyChannelBuilder
+          .forAddress(e.substring(0, colon), Integer.parseInt(e.substring(colon + 1)));
+      tls.ifPresentOrElse(b::sslContext, b::usePlaintext);
+      channels.add(b.build());
     }
     return channels.get(i);
   }

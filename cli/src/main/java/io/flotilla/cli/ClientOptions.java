@@ -25,7 +25,19 @@ final class ClientOptions {
       description = "Raft group to act on (env FLOTILLA_GROUP; default: the node's first group).")
   String group;
 
+  @Option(names = "--cacert", defaultValue = "${env:FLOTILLA_CACERT:-}", paramLabel = "FILE",
+      description = "Talk TLS, trusting agents whose certificate this CA signed (env FLOTILLA_CACERT).")
+  String caCert;
+
+  @Option(names = "--cert", defaultValue = "${env:FLOTILLA_CERT:-}", paramLabel = "FILE",
+      description = "This client's certificate chain, PEM (env FLOTILLA_CERT); its name is the client's name in the agents' access lists.")
+  String cert;
+
+  @Option(names = "--key", defaultValue = "${env:FLOTILLA_KEY:-}", paramLabel = "FILE",
+      description = "This client's private key, PKCS#8 PEM (env FLOTILLA_KEY).")
+  String key;
+
   Api connect() {
-    return new Api(endpoints, timeout);
+    return new Api(endpoints, timeout, ClientTls.of(caCert, cert, key));
   }
 }

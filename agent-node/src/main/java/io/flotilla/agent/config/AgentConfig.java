@@ -1,5 +1,7 @@
 package io.flotilla.agent.config;
 
+import io.flotilla.agent.access.AccessRule;
+import io.flotilla.agent.trust.TlsFiles;
 import io.flotilla.consensus.kv.Limits;
 import io.flotilla.consensus.server.FleetGroup;
 import io.flotilla.consensus.server.FleetPeer;
@@ -26,6 +28,9 @@ import java.util.List;
  *     suite catches such a bug ({@code read-mode: unsafe-local}).
  * @param joining the groups this node joins as a new member: it starts with an empty replica
  *     and waits for the group's leader to add it; their member lists name the existing members
+ * @param tls mutual TLS for Raft traffic and the API, or null for plaintext
+ * @param access who may call the API, or null to let any client do anything (with TLS, any
+ *     client holding a certificate from the fleet CA)
  */
 public record AgentConfig(
     String id,
@@ -38,11 +43,14 @@ public record AgentConfig(
     List<FleetGroup> groups,
     java.util.Set<String> joining,
     Limits limits,
-    boolean unsafeLocalReads) {
+    boolean unsafeLocalReads,
+    TlsFiles tls,
+    List<AccessRule> access) {
 
   public AgentConfig {
     groups = List.copyOf(groups);
     joining = java.util.Set.copyOf(joining);
+    access = access == null ? null : List.copyOf(access);
   }
 
   /** host:port, as written in configuration. */

@@ -6,7 +6,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.flotilla.agent.access.AccessRule;
+import io.flotilla.agent.access.Role;
 import io.flotilla.agent.config.AgentConfig.HostPort;
+import io.flotilla.agent.trust.AgentTrust;
+import io.flotilla.agent.trust.TlsFiles;
+import io.flotilla.agent.trust.TrustFileException;
 import io.flotilla.consensus.kv.Limits;
 import io.flotilla.consensus.server.FleetGroup;
 import io.flotilla.consensus.server.FleetPeer;
@@ -46,6 +51,14 @@ import java.util.Set;
  *   min-lease-ttl-ms: 1000
  *   max-lease-ttl-ms: 86400000
  *   watch-history: 10000    # events kept for watches that start in the past
+ * tls:                      # mutual TLS on Raft traffic and the API (see flotilla certs)
+ *   ca: certs/ca.pem         # the fleet CA: peers and clients need a certificate it signed
+ *   cert: certs/drone-7.pem  # this agent's certificate chain
+ *   key: certs/drone-7.key   # its private key (PKCS#8 PEM)
+ * access:                   # who may call the API, by certificate name (needs tls); absent:
+ *   - {client: operator, role: admin}          # any client with a fleet certificate may do all
+ *   - {client: autopilot, role: write, prefix: mission/}   # write keys under mission/ only
+ *   - {client: dashboard, role: read}
  * groups:
  *   - id: squad-1
  *     members:
@@ -81,6 +94,22 @@ public final class ConfigLoader {
     public String readMode;
     public List<GroupEntry> groups;
     public LimitsEntry limits;
+    public TlsEntry tls;
+    public List<AccessEntry> access;
+  }
+
+  @SuppressWarnings("unused")
+  static final class TlsEntry {
+    public String ca;
+    public String cert;
+    public String key;
+  }
+
+  @SuppressWarnings("unused")
+  static final class AccessEntry {
+    public String client;
+    public String role;
+    public String prefix;
   }
 
   @SuppressWarnings("unused")
@@ -171,8 +200,52 @@ public final class ConfigLoader {
         throw new ConfigException("limits", e.getMessage());
       }
     }
+    TlsFiles tls = f.tls == null ? null : tls(f.tls);
+    List<AccessRule> access = f.access == null ? null : access(f.access, tls != null);
     return new AgentConfig(id, dataDir, raft, api, metrics, profile, readMode, groups, joining,
-        limits, unsafeLocalReads);
+        limits, unsafeLocalReads, tls, access);
+  }
+
+  private static TlsFiles tls(TlsEntry t) throws ConfigException {
+    return new TlsFiles(readable("tls.ca", t.ca), readable("tls.cert", t.cert),
+        readable("tls.key", t.key));
+  }
+
+  private static Path readable(String key, String file) throws ConfigException {
+    if (file == null || file.isBlank()) {
+      throw new ConfigException(key, "missing (tls needs ca, cert and key)");
+    }
+    Path p = Path.of(file);
+    if (!Files.isReadable(p)) {
+      throw new ConfigException(key, file + " is not a readable file");
+    }
+    return p;
+  }
+
+  private static List<AccessRule> access(List<AccessEntry> entries, boolean tls)
+      throws ConfigException {
+    if (!tls) {
+      throw new ConfigException("access", "needs tls: clients are named by their certificates");
+    }
+    List<AccessRule> rules = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < entries.size(); i++) {
+      AccessEntry e = entries.get(i);
+      String key = "access[" + i + "]";
+      if (e == null || e.client == null || e.client.isBlank()) {
+        throw new ConfigException(key + ".client", "missing");
+      }
+      if (!seen.add(e.client)) {
+        throw new ConfigException(key + ".client", "'" + e.client + "' is listed twice");
+      }
+      Role role = choice(key + ".role", e.role == null ? "" : e.role,
+          Map.of("read", Role.READ, "write", Role.WRITE, "admin", Role.ADMIN));
+      if (e.prefix != null && role != Role.WRITE) {
+        throw new ConfigException(key + ".prefix", "only a write role has a prefix");
+      }
+      rules.add(new AccessRule(e.client, role, e.prefix));
+    }
+    return rules;
   }
 
   /**
@@ -187,6 +260,13 @@ public final class ConfigLoader {
     } catch (IOException | SecurityException e) {
       throw new ConfigException("data-dir", config.dataDir() + " is not writable ("
           + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+    }
+    if (config.tls() != null) {
+      try {
+        AgentTrust.load(config.tls());
+      } catch (TrustFileException e) {
+        throw new ConfigException("tls", e.getMessage());
+      }
     }
     checkFree("raft-address", config.raftAddress());
     checkFree("api-address", config.apiAddress());

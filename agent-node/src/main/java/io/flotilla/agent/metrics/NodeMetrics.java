@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.ToDoubleFunction;
+import java.util.function.ToLongFunction;
 import org.apache.ratis.metrics.MetricRegistries;
 import org.apache.ratis.metrics.MetricRegistryInfo;
 import org.apache.ratis.metrics.RatisMetricRegistry;
@@ -129,6 +130,16 @@ public final class NodeMetrics implements KvService.WriteMetrics {
     if (t != null) {
       t.record(Duration.ofNanos(nanos));
     }
+  }
+
+  /**
+   * A count that {@code owner} keeps (refused certificates, denied calls), exposed as a
+   * counter for as long as the owner lives (the registry holds it weakly).
+   */
+  public <T> void exposeCount(String name, String help, Tags tags, T owner,
+      ToLongFunction<T> count) {
+    FunctionCounter.builder(name, owner, o -> count.applyAsLong(o))
+        .description(help).tags(tags).register(registry);
   }
 
   /** The Prometheus text exposition of every metric. */

@@ -70,6 +70,46 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void tlsNeedsAllThreeReadableFilesAndAccessNeedsTls() throws Exception {
+    Files.writeString(dir.resolve("ca.pem"), "x");
+    Files.writeString(dir.resolve("a.pem"), "x");
+    String tls = "tls: {ca: " + dir.resolve("ca.pem") + ", cert: " + dir.resolve("a.pem")
+        + ", key: %s}\n";
+    Path noKey = yaml(SQUAD + "tls: {ca: " + dir.resolve("ca.pem") + ", cert: "
+        + dir.resolve("a.pem") + "}\n");
+    assertThatThrownBy(() -> ConfigLoader.load(noKey, Map.of(), Map.of()))
+        .hasMessage("config: tls.key: missing (tls needs ca, cert and key)");
+    Path missingKey = yaml(SQUAD + tls.formatted(dir.resolve("a.key")));
+    assertThatThrownBy(() -> ConfigLoader.load(missingKey, Map.of(), Map.of()))
+        .hasMessage("config: tls.key: " + dir.resolve("a.key") + " is not a readable file");
+
+    Path plaintextAccess = yaml(SQUAD + "access:\n  - {client: ops, role: admin}\n");
+    assertThatThrownBy(() -> ConfigLoader.load(plaintextAccess, Map.of(), Map.of()))
+        .hasMessage("config: access: needs tls: clients are named by their certificates");
+
+    Files.writeString(dir.resolve("a.key"), "x");
+    String withTls = SQUAD + tls.formatted(dir.resolve("a.key")) + "access:\n";
+    Path badRole = yaml(withTls + "  - {client: ops, role: root}\n");
+    assertThatThrownBy(() -> ConfigLoader.load(badRole, Map.of(), Map.of()))
+        .hasMessage("config: access[0].role: 'root' is not one of [admin, read, write]");
+    Path readPrefix = yaml(withTls + "  - {client: ops, role: read, prefix: a/}\n");
+    assertThatThrownBy(() -> ConfigLoader.load(readPrefix, Map.of(), Map.of()))
+        .hasMessage("config: access[0].prefix: only a write role has a prefix");
+    Path twice = yaml(withTls + "  - {client: ops, role: read}\n  - {client: ops, role: admin}\n");
+    assertThatThrownBy(() -> ConfigLoader.load(twice, Map.of(), Map.of()))
+        .hasMessage("config: access[1].client: 'ops' is listed twice");
+
+    AgentConfig ok = ConfigLoader.load(yaml(withTls
+        + "  - {client: autopilot, role: write, prefix: mission/}\n"), Map.of(), Map.of());
+    assertThat(ok.access()).singleElement().satisfies(r -> {
+      assertThat(r.client()).isEqualTo("autopilot");
+      assertThat(r.prefix()).isEqualTo("mission/");
+    });
+    assertThatThrownBy(() -> ConfigLoader.checkRunnable(ok))
+        .hasMessageStartingWith("config: tls: " + dir.resolve("ca.pem"));
+  }
+
+  @Test
   void aPeerWithoutAnAddressIsNamed() throws Exception {
     Path f = yaml(SQUAD.replace("{id: b, address: 127.0.0.1:7002, role: listener}", "{id: b}"));
     assertThatThrownBy(() -> ConfigLoader.load(f, Map.of(), Map.of()))

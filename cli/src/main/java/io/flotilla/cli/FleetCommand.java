@@ -33,6 +33,8 @@ final class FleetCommand {
     @Option(names = "--wait", defaultValue = "60s", converter = DurationConverter.class,
         description = "How long to wait for a leader (default ${DEFAULT-VALUE}).")
     Duration wait;
+    @Option(names = "--tls", description = "Run under mutual TLS: a fleet CA and certificates in DIR/certs, one for each agent and one for you (operator).")
+    boolean tls;
 
     @Override
     public Integer call() throws Exception {
@@ -43,7 +45,7 @@ final class FleetCommand {
         throw CliException.usage("--profile must be lan or radio");
       }
       PrintWriter out = spec.commandLine().getOut();
-      ProcessFleet fleet = ProcessFleet.up(dir, agents, profile);
+      ProcessFleet fleet = ProcessFleet.up(dir, agents, profile, tls);
       Optional<String> leader = fleet.awaitLeader(wait);
       Output.Table t = new Output.Table("ID", "API", "RAFT", "METRICS", "PID");
       fleet.agents().forEach(a -> t.row(a.id, a.api, a.raft, a.metrics, a.pid));
@@ -53,9 +55,12 @@ final class FleetCommand {
         throw CliException.refused("no leader within " + DurationConverter.format(wait)
             + "; see the logs in " + dir);
       }
-      out.printf("%nLeader: %s. Talk to the fleet with:%n  export FLOTILLA_ENDPOINTS=%s%n"
-          + "  flotilla status%nStop it with: flotilla fleet down --dir %s%n",
-          leader.get(), fleet.endpoints(), dir);
+      out.printf("%nLeader: %s. Talk to the fleet with:%n  export FLOTILLA_ENDPOINTS=%s%n",
+          leader.get(), fleet.endpoints());
+      fleet.tls().ifPresent(files -> out.printf(
+          "  export FLOTILLA_CACERT=%s FLOTILLA_CERT=%s FLOTILLA_KEY=%s%n",
+          files.ca(), files.cert(), files.key()));
+      out.printf("  flotilla status%nStop it with: flotilla fleet down --dir %s%n", dir);
       out.flush();
       return 0;
     }

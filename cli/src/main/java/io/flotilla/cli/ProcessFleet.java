@@ -4,11 +4,13 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.flotilla.agent.api.StatusCall;
+import io.flotilla.agent.trust.FleetCa;
 import io.flotilla.agent.api.StatusGrpc;
 import io.flotilla.agent.api.StatusReply;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -18,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -28,6 +31,8 @@ import java.util.stream.Stream;
  */
 final class ProcessFleet {
   static final String GROUP = "fleet";
+  /** The name of the client certificate a TLS fleet's own commands use. */
+  static final String OPERATOR = "operator";
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   /** One agent process: its addresses, files and (while running) pid. */
@@ -39,6 +44,8 @@ final class ProcessFleet {
     public String config;
     public String log;
     public long pid;
+    /** The operator's TLS files for talking to this agent; null for a plaintext fleet. */
+    public ClientFiles tls;
 
     @JsonIgnore
     Optional<ProcessHandle> process() {
@@ -47,6 +54,9 @@ final class ProcessFleet {
   }
 
   /** What fleet.json holds. */
+  /** A client's TLS files: the fleet CA, its certificate chain and its key. */
+  record ClientFiles(String ca, String cert, String key) {}
+
   static final class State {
     public String group = GROUP;
     public List<Agent> agents = new ArrayList<>();
@@ -75,6 +85,15 @@ final class ProcessFleet {
 
   /** Writes configs for {@code n} agents with free loopback ports and starts them all. */
   static ProcessFleet up(Path dir, int n, String profile) throws IOException {
+    return up(dir, n, profile, false);
+  }
+
+  /**
+   * @param tls run the fleet under mutual TLS: a fleet CA in {@code dir/certs}, a certificate
+   *     for each agent, and one for the operator ({@code operator}), which this fleet's
+   *     commands use
+   */
+  static ProcessFleet up(Path dir, int n, String profile, boolean tls) throws IOException {
     if (Files.exists(dir.resolve("fleet.json")) && load(dir).state.agents.stream()
         .anyMatch(a -> a.process().isPresent())) {
       throw CliException.usage("a fleet is already running in " + dir + " (flotilla fleet down --dir " + dir + ")");
@@ -91,6 +110,9 @@ final class ProcessFleet {
       a.config = dir.resolve(a.id + ".yaml").toString();
       a.log = dir.resolve(a.id + ".log").toString();
       s.agents.add(a);
+    }
+    if (tls) {
+      issueCertificates(dir, s.agents);
     }
     for (Agent a : s.agents) {
       writeConfig(dir, a, profile, s.agents, false);
@@ -115,10 +137,31 @@ final class ProcessFleet {
     a.metrics = "127.0.0.1:" + ports[2];
     a.config = dir.resolve(id + ".yaml").toString();
     a.log = dir.resolve(id + ".log").toString();
+    if (tls().isPresent()) {
+      issueCertificates(dir, List.of(a));
+    }
     writeConfig(dir, a, profile, state.agents, true);
     state.agents.add(a);
     start(a);
     return a;
+  }
+
+  /** A fleet CA in {@code dir/certs}, each agent's certificate, and the operator's. */
+  private static void issueCertificates(Path dir, List<Agent> agents) {
+    Path certs = dir.toAbsolutePath().resolve("certs");
+    FleetCa ca = Files.exists(certs.resolve(FleetCa.CA_CERTIFICATE))
+        ? FleetCa.load(certs) : FleetCa.init(certs);
+    for (Agent a : agents) {
+      if (!Files.exists(certs.resolve(a.id + ".pem"))) {
+        ca.issue(a.id, List.of(), Duration.ofDays(365), certs);
+      }
+    }
+    if (!Files.exists(certs.resolve(OPERATOR + ".pem"))) {
+      ca.issue(OPERATOR, List.of(), Duration.ofDays(365), certs);
+    }
+    ClientFiles operator = new ClientFiles(certs.resolve(FleetCa.CA_CERTIFICATE).toString(),
+        certs.resolve(OPERATOR + ".pem").toString(), certs.resolve(OPERATOR + ".key").toString());
+    agents.forEach(a -> a.tls = operator);
   }
 
   private static void writeConfig(Path dir, Agent a, String profile, List<Agent> members,
@@ -129,8 +172,14 @@ final class ProcessFleet {
         .append("raft-address: ").append(a.raft).append('\n')
         .append("api-address: ").append(a.api).append('\n')
         .append("metrics-address: ").append(a.metrics).append('\n')
-        .append("profile: ").append(profile).append('\n')
-        .append("groups:\n  - id: ").append(GROUP).append('\n');
+        .append("profile: ").append(profile).append('\n');
+    if (a.tls != null) {
+      Path certs = Path.of(a.tls.ca()).getParent();
+      yaml.append("tls: {ca: ").append(a.tls.ca())
+          .append(", cert: ").append(certs.resolve(a.id + ".pem"))
+          .append(", key: ").append(certs.resolve(a.id + ".key")).append("}\n");
+    }
+    yaml.append("groups:\n  - id: ").append(GROUP).append('\n');
     if (join) {
       yaml.append("    join: true\n");
     }
@@ -269,10 +318,19 @@ final class ProcessFleet {
         + DurationConverter.format(wait));
   }
 
+  /** The operator's TLS files when the fleet runs under mutual TLS. */
+  Optional<ClientFiles> tls() {
+    return state.agents.stream().map(a -> a.tls).filter(Objects::nonNull).findFirst();
+  }
+
   static Optional<StatusReply> status(Agent a, Duration timeout) {
     int colon = a.api.lastIndexOf(':');
-    ManagedChannel ch = NettyChannelBuilder.forAddress(a.api.substring(0, colon),
-        Integer.parseInt(a.api.substring(colon + 1))).usePlaintext().build();
+    NettyChannelBuilder b = NettyChannelBuilder.forAddress(a.api.substring(0, colon),
+        Integer.parseInt(a.api.substring(colon + 1)));
+    Optional<SslContext> tls = a.tls == null ? Optional.empty()
+        : ClientTls.of(a.tls.ca(), a.tls.cert(), a.tls.key());
+    tls.ifPresentOrElse(b::sslContext, b::usePlaintext);
+    ManagedChannel ch = b.build();
     try {
       return Optional.of(StatusGrpc.newBlockingStub(ch)
           .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)

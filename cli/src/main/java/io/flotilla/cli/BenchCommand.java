@@ -16,10 +16,12 @@ import io.flotilla.cli.bench.WorkloadMix;
 import io.flotilla.consensus.server.TuningProfile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -115,6 +117,10 @@ final class BenchCommand implements Callable<Integer> {
       description = "Kill -9 the leader N times under load and time the recovery of writes.")
   int failover;
 
+  @Option(names = "--tls",
+      description = "Run the fleet it starts under mutual TLS (see fleet up --tls).")
+  boolean tls;
+
   @Option(names = "--footprint",
       description = "Measure one idle agent instead: launch to ready, then its resident memory "
           + "and threads after DURATION idle.")
@@ -155,16 +161,19 @@ final class BenchCommand implements Callable<Integer> {
     }
     try (IntervalLog log = IntervalLog.open(hdrLog)) {
       if (endpoints != null) {
-        try (AgentChannels channels = new AgentChannels(endpoints)) {
+        try (AgentChannels channels = new AgentChannels(endpoints, Optional.empty())) {
           run(settings, tuning, home, log, channels, List.of(), null);
         }
         return 0;
       }
-      ProcessFleet fleet = ProcessFleet.up(home.resolve("fleet"), agents, profile);
+      ProcessFleet fleet = ProcessFleet.up(home.resolve("fleet"), agents, profile, tls);
       try (FleetShutdown ignored = new FleetShutdown(fleet)) {
         fleet.awaitLeader(WAIT).orElseThrow(() -> CliException.refused(
             "no leader within " + DurationConverter.format(WAIT) + "; see the logs in " + home));
-        try (AgentChannels channels = new AgentChannels(List.of(fleet.endpoints().split(",")))) {
+        Optional<SslContext> operator = fleet.tls().flatMap(
+            t -> ClientTls.of(t.ca(), t.cert(), t.key()));
+        try (AgentChannels channels = new AgentChannels(
+            List.of(fleet.endpoints().split(",")), operator)) {
           run(settings, tuning, home, log, channels,
               fleet.agents().stream().flatMap(a -> a.process().stream()).toList(),
               new ProcessFleetControl(fleet));
@@ -259,6 +268,10 @@ final class BenchCommand implements Callable<Integer> {
     if (failover > 0 && (endpoints != null || baseline != Baseline.none || agents < 3)) {
       throw CliException.usage("--failover needs a fleet it starts itself (no --endpoints), "
           + "of at least 3 agents, and no --baseline");
+    }
+    if (tls && (endpoints != null || baseline != Baseline.none || footprint)) {
+      throw CliException.usage("--tls runs the fleet the bench starts under TLS: no --endpoints, "
+          + "--baseline or --footprint");
     }
     if (footprint && (endpoints != null || baseline != Baseline.none || failover > 0)) {
       throw CliException.usage("--footprint starts one agent of its own: no --endpoints, "

@@ -72,6 +72,7 @@ class BenchCommandTest {
         new String[] {"bench", "--baseline", "etcd"},
         new String[] {"bench", "--failover", "2", "--endpoints", "127.0.0.1:7101"},
         new String[] {"bench", "--footprint", "--baseline", "ratis"},
+        new String[] {"bench", "--tls", "--baseline", "ratis"},
         new String[] {"bench", "--endpoints", "nowhere"})) {
       CliRun r = CliRun.of(args);
 

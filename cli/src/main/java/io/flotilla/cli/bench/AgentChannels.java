@@ -2,8 +2,10 @@ package io.flotilla.cli.bench;
 
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -14,15 +16,18 @@ public final class AgentChannels implements AutoCloseable {
   private final List<String> endpoints;
   private final List<ManagedChannel> channels = new ArrayList<>();
 
-  /** @param endpoints host:port of each agent's API, already checked to be well formed */
-  public AgentChannels(List<String> endpoints) {
+  /**
+   * @param endpoints host:port of each agent's API, already checked to be well formed
+   * @param tls the client's TLS, or empty for plaintext
+   */
+  public AgentChannels(List<String> endpoints, Optional<SslContext> tls) {
     this.endpoints = List.copyOf(endpoints);
     for (String e : this.endpoints) {
       int colon = e.lastIndexOf(':');
-      channels.add(NettyChannelBuilder
-          .forAddress(e.substring(0, colon), Integer.parseInt(e.substring(colon + 1)))
-          .usePlaintext()
-          .build());
+      NettyChannelBuilder b = NettyChannelBuilder
+          .forAddress(e.substring(0, colon), Integer.parseInt(e.substring(colon + 1)));
+      tls.ifPresentOrElse(b::sslContext, b::usePlaintext);
+      channels.add(b.build());
     }
   }
 

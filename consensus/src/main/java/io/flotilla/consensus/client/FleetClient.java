@@ -316,6 +316,15 @@ public final class FleetClient implements AutoCloseable {
         ReadConsistency.LINEARIZABLE)).getIdentityList();
   }
 
+  /**
+   * Proposes a command built by the caller, such as a {@code SignedCommand} an agent signed
+   * elsewhere and this client relays, and returns the group's reply. A client with a signer
+   * signs it like any other command (and the group refuses a signed command inside another).
+   */
+  public CommandReply propose(Command command) {
+    return join(submit(command, Function.identity()));
+  }
+
   // ---- Inspection and administration --------------------------------------------------
 
   /** A digest of one server's replica, as of the latest index it applied. */

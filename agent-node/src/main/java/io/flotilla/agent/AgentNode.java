@@ -68,12 +68,17 @@ public final class AgentNode implements Closeable {
         .storageDir(config.dataDir().resolve("raft"))
         .profile(config.profile())
         .readMode(config.readMode())
-        .limits(config.limits());
+        .limits(config.limits())
+        .requireSignatures(config.requireSignedProposals());
     AgentTrust trust = config.tls() == null ? null : AgentTrust.load(config.tls());
     if (trust != null) {
       b.tls(trust.raft());
     }
     config.groups().stream().filter(g -> !config.joining().contains(g.name())).forEach(b::group);
+    if (config.requireSignedProposals() && config.identityKey() == null) {
+      LOG.warn("signed-proposals: required, but no identity-key: the groups will refuse every "
+          + "write sent through this agent");
+    }
     if (config.unsafeLocalReads()) {
       LOG.warn("read-mode unsafe-local: linearizable reads are served from this node's own "
           + "state and can be stale; for testing the chaos suite only");
@@ -95,6 +100,9 @@ public final class AgentNode implements Closeable {
             .retries((int) (deadline.toMillis() / RETRY_SLEEP.toMillis()), RETRY_SLEEP);
         if (trust != null) {
           client.tls(trust.raft());
+        }
+        if (config.identityKey() != null) {
+          client.signer(config.id(), config.identityKey());
         }
         clients.put(g.name(), client.build());
       }

@@ -53,6 +53,10 @@ public final class InProcessAgents implements Closeable {
     }
   }
 
+  public AgentNode node(int i) {
+    return nodes.get(i);
+  }
+
   public ManagedChannel channel(int i) {
     return channels.get(i);
   }

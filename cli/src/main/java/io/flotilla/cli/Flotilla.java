@@ -26,6 +26,7 @@ import picocli.CommandLine.Option;
       NodeCommand.class,
       FleetCommand.class,
       CertsCommand.class,
+      IdentityCommand.class,
       ClusterCommands.Status.class,
       ClusterCommands.Members.class,
       ClusterCommands.Leader.class,

@@ -70,6 +70,7 @@ public final class AccessInterceptor implements ServerInterceptor {
     need(ElectionGrpc.getLeaderMethod(), Need.of(Role.READ));
     need(ElectionGrpc.getObserveMethod(), Need.of(Role.READ));
     need(ClusterGrpc.getMemberListMethod(), Need.of(Role.READ));
+    need(ClusterGrpc.getListAgentsMethod(), Need.of(Role.READ));
     need(StatusGrpc.getStatusMethod(), Need.of(Role.READ));
   }
 

@@ -8,6 +8,7 @@ import io.flotilla.consensus.server.FleetPeer;
 import io.flotilla.consensus.server.ReadMode;
 import io.flotilla.consensus.server.TuningProfile;
 import java.nio.file.Path;
+import java.security.PrivateKey;
 import java.util.List;
 
 /**
@@ -31,6 +32,10 @@ import java.util.List;
  * @param tls mutual TLS for Raft traffic and the API, or null for plaintext
  * @param access who may call the API, or null to let any client do anything (with TLS, any
  *     client holding a certificate from the fleet CA)
+ * @param identityKey this agent's Ed25519 private key: it signs every proposal it sends to its
+ *     groups with it, as agent {@code id}; null to send them unsigned
+ * @param requireSignedProposals the groups apply only signed proposals of enrolled agents (see
+ *     {@code FleetServer.Builder#requireSignatures}); the same on every member of a group
  */
 public record AgentConfig(
     String id,
@@ -45,7 +50,9 @@ public record AgentConfig(
     Limits limits,
     boolean unsafeLocalReads,
     TlsFiles tls,
-    List<AccessRule> access) {
+    List<AccessRule> access,
+    PrivateKey identityKey,
+    boolean requireSignedProposals) {
 
   public AgentConfig {
     groups = List.copyOf(groups);

@@ -10,8 +10,10 @@ import io.flotilla.agent.access.AccessRule;
 import io.flotilla.agent.access.Role;
 import io.flotilla.agent.config.AgentConfig.HostPort;
 import io.flotilla.agent.trust.AgentTrust;
+import io.flotilla.agent.trust.FleetCa;
 import io.flotilla.agent.trust.TlsFiles;
 import io.flotilla.agent.trust.TrustFileException;
+import io.flotilla.consensus.identity.ProposalSignature;
 import io.flotilla.consensus.kv.Limits;
 import io.flotilla.consensus.server.FleetGroup;
 import io.flotilla.consensus.server.FleetPeer;
@@ -22,6 +24,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.PrivateKey;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -59,6 +62,10 @@ import java.util.Set;
  *   - {client: operator, role: admin}          # any client with a fleet certificate may do all
  *   - {client: autopilot, role: write, prefix: mission/}   # write keys under mission/ only
  *   - {client: dashboard, role: read}
+ * identity-key: certs/drone-7.identity.key   # Ed25519 (PKCS#8 PEM): this agent signs every
+ *                                            #  proposal it sends with it, as agent `id`
+ * signed-proposals: optional   # optional | required: the groups apply only signed proposals
+ *                              #  of enrolled agents; the same on every member of a group
  * groups:
  *   - id: squad-1
  *     members:
@@ -96,6 +103,8 @@ public final class ConfigLoader {
     public LimitsEntry limits;
     public TlsEntry tls;
     public List<AccessEntry> access;
+    public String identityKey;
+    public String signedProposals;
   }
 
   @SuppressWarnings("unused")
@@ -202,8 +211,26 @@ public final class ConfigLoader {
     }
     TlsFiles tls = f.tls == null ? null : tls(f.tls);
     List<AccessRule> access = f.access == null ? null : access(f.access, tls != null);
+    PrivateKey identityKey = f.identityKey == null ? null : identityKey(f.identityKey);
+    boolean requireSignedProposals = choice("signed-proposals",
+        orDefault(f.signedProposals, "optional"), Map.of("optional", false, "required", true));
     return new AgentConfig(id, dataDir, raft, api, metrics, profile, readMode, groups, joining,
-        limits, unsafeLocalReads, tls, access);
+        limits, unsafeLocalReads, tls, access, identityKey, requireSignedProposals);
+  }
+
+  private static PrivateKey identityKey(String file) throws ConfigException {
+    PrivateKey key;
+    try {
+      key = FleetCa.readPrivateKey(Path.of(file));
+    } catch (TrustFileException e) {
+      throw new ConfigException("identity-key", e.getMessage());
+    }
+    try {
+      return ProposalSignature.requirePrivateKey(key);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("identity-key", file + " holds an " + key.getAlgorithm()
+          + " key, not an Ed25519 one (flotilla certs issue writes NAME.identity.key)");
+    }
   }
 
   private static TlsFiles tls(TlsEntry t) throws ConfigException {

@@ -1,7 +1,9 @@
 package io.flotilla.agent.grpc;
 
+import io.flotilla.agent.api.AgentsReply;
 import io.flotilla.agent.api.ClusterGrpc;
 import io.flotilla.agent.api.Empty;
+import io.flotilla.agent.api.EnrollCall;
 import io.flotilla.agent.api.GroupCall;
 import io.flotilla.agent.api.Member;
 import io.flotilla.agent.api.MemberAddCall;
@@ -9,13 +11,17 @@ import io.flotilla.agent.api.MemberCall;
 import io.flotilla.agent.api.MemberListReply;
 import io.flotilla.agent.api.SnapshotReply;
 import io.flotilla.agent.api.StatusReply;
+import io.flotilla.agent.trust.FleetCa;
+import io.flotilla.agent.trust.TrustFileException;
 import io.flotilla.consensus.client.FleetAdmin;
+import io.flotilla.consensus.proto.IdentityListResponse;
 import io.flotilla.consensus.server.FleetPeer;
 import io.flotilla.consensus.server.FleetServer;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import java.security.PublicKey;
 
-/** Membership and per-node administration. */
+/** Membership, agent identities and per-node administration. */
 public final class ClusterService extends ClusterGrpc.ClusterImplBase {
   private final Groups groups;
   private final FleetServer server;
@@ -100,6 +106,42 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
   public void snapshot(GroupCall call, StreamObserver<SnapshotReply> out) {
     Calls.blocking(() -> SnapshotReply.newBuilder()
         .setIndex(server.snapshotNow(groups.resolve(call.getGroup()))).build(), out);
+  }
+
+  @Override
+  public void enrollAgent(EnrollCall call, StreamObserver<AgentsReply> out) {
+    Calls.blocking(() -> {
+      PublicKey key;
+      try {
+        key = FleetCa.parsePublicKey(call.getPublicKey().toByteArray(), "public_key");
+      } catch (TrustFileException e) {
+        throw Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException();
+      }
+      groups.client(call.getGroup()).enroll(call.getAgentId(), key);
+      return agents(call.getGroup());
+    }, out);
+  }
+
+  @Override
+  public void revokeAgent(MemberCall call, StreamObserver<AgentsReply> out) {
+    Calls.blocking(() -> {
+      groups.client(call.getGroup()).revoke(call.getId());
+      return agents(call.getGroup());
+    }, out);
+  }
+
+  @Override
+  public void listAgents(GroupCall call, StreamObserver<AgentsReply> out) {
+    Calls.blocking(() -> agents(call.getGroup()), out);
+  }
+
+  private AgentsReply agents(String group) {
+    IdentityListResponse identities = groups.client(group).identities();
+    return AgentsReply.newBuilder()
+        .setGroup(groups.resolve(group))
+        .addAllAgents(identities.getAgentsList())
+        .setRejections(identities.getRejections())
+        .build();
   }
 
   private MemberListReply members(String group) {

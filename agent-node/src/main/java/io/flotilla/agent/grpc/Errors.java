@@ -24,6 +24,7 @@ final class Errors {
             ? Status.NOT_FOUND : Status.INVALID_ARGUMENT;
         case LEASE_NOT_FOUND -> Status.NOT_FOUND;
         case COMPACTED -> Status.OUT_OF_RANGE;
+        case PERMISSION_DENIED -> Status.PERMISSION_DENIED;
         case UNAVAILABLE -> Status.UNAVAILABLE;
         case TIMEOUT -> Status.DEADLINE_EXCEEDED;
         case INTERNAL -> Status.INTERNAL;

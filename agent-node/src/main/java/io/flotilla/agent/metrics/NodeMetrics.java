@@ -1,6 +1,7 @@
 package io.flotilla.agent.metrics;
 
 import io.flotilla.agent.grpc.KvService;
+import io.flotilla.consensus.proto.ProposalRejections;
 import io.flotilla.consensus.server.FleetServer;
 import io.flotilla.consensus.server.GroupStatus;
 import io.micrometer.core.instrument.Counter;
@@ -29,6 +30,13 @@ import org.apache.ratis.metrics.RatisMetricRegistry;
  * latency measured at the API.
  */
 public final class NodeMetrics implements KvService.WriteMetrics {
+  /** The reasons a group refuses proposals, as the {@code reason} tag names them. */
+  private static final Map<String, ToLongFunction<ProposalRejections>> REJECTIONS = Map.of(
+      "forged", ProposalRejections::getForged,
+      "replayed", ProposalRejections::getReplayed,
+      "unenrolled", ProposalRejections::getUnenrolled,
+      "unsigned", ProposalRejections::getUnsigned);
+
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final FleetServer server;
@@ -70,6 +78,23 @@ public final class NodeMetrics implements KvService.WriteMetrics {
       ratisCounter("flotilla_elections_won", "Elections this node won", g, List.of("electionCount"));
       ratisCounter("flotilla_election_timeouts", "Election timeouts on this node", g,
           List.of("timeoutCount"));
+      REJECTIONS.forEach((reason, count) -> FunctionCounter.builder(
+              "flotilla_proposals_rejected", this, m -> m.rejections(g, count))
+          .description("Proposals the group refused (forged or replayed signature, agent not "
+              + "enrolled, unsigned where required), from this node's replica")
+          .tags("group", g, "reason", reason).register(registry));
+    }
+  }
+
+  /**
+   * From this node's replica, so every node of a group reports the same count once it has
+   * caught up; 0 while the node hosts no replica yet.
+   */
+  private double rejections(String group, ToLongFunction<ProposalRejections> count) {
+    try {
+      return count.applyAsLong(server.stateMachine(group).identities().getRejections());
+    } catch (IOException e) {
+      return 0;
     }
   }
 

@@ -189,10 +189,10 @@ public final class FleetCa {
    * @throws TrustFileException if the file is unreadable or holds no single such key
    */
   public static PrivateKey readPrivateKey(Path pem) {
-    byte[] der = single(Pem.read(pem, "PRIVATE KEY"), pem, "PRIVATE KEY");
+    byte[] der = single(Pem.read(pem, "PRIVATE KEY"), pem.toString(), "PRIVATE KEY");
     try {
       String algorithm = keyAlgorithm(
-          PrivateKeyInfo.getInstance(der).getPrivateKeyAlgorithm().getAlgorithm(), pem);
+          PrivateKeyInfo.getInstance(der).getPrivateKeyAlgorithm().getAlgorithm(), pem.toString());
       return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
     } catch (IllegalArgumentException | IllegalStateException | GeneralSecurityException e) {
       throw new TrustFileException(pem + ": malformed private key: " + e.getMessage(), e);
@@ -205,13 +205,33 @@ public final class FleetCa {
    * @throws TrustFileException if the file is unreadable or holds no single such key
    */
   public static PublicKey readPublicKey(Path pem) {
-    byte[] der = single(Pem.read(pem, "PUBLIC KEY"), pem, "PUBLIC KEY");
+    return publicKey(single(Pem.read(pem, "PUBLIC KEY"), pem.toString(), "PUBLIC KEY"),
+        pem.toString());
+  }
+
+  /**
+   * An X.509 public key, EC or Ed25519, sent as PEM text ({@code -----BEGIN PUBLIC KEY-----})
+   * or as DER bytes, as in an API call.
+   *
+   * @param source what the bytes came from, to name in errors
+   * @throws TrustFileException if the bytes hold no single such key
+   */
+  public static PublicKey parsePublicKey(byte[] pemOrDer, String source) {
+    String text = new String(pemOrDer, StandardCharsets.ISO_8859_1);
+    if (!text.strip().startsWith("-----BEGIN")) {
+      return publicKey(pemOrDer, source);
+    }
+    return publicKey(single(Pem.parse(text, "PUBLIC KEY", source), source, "PUBLIC KEY"),
+        source);
+  }
+
+  private static PublicKey publicKey(byte[] der, String source) {
     try {
       String algorithm = keyAlgorithm(
-          SubjectPublicKeyInfo.getInstance(der).getAlgorithm().getAlgorithm(), pem);
+          SubjectPublicKeyInfo.getInstance(der).getAlgorithm().getAlgorithm(), source);
       return KeyFactory.getInstance(algorithm).generatePublic(new X509EncodedKeySpec(der));
     } catch (IllegalArgumentException | IllegalStateException | GeneralSecurityException e) {
-      throw new TrustFileException(pem + ": malformed public key: " + e.getMessage(), e);
+      throw new TrustFileException(source + ": malformed public key: " + e.getMessage(), e);
     }
   }
 
@@ -235,7 +255,7 @@ public final class FleetCa {
     return certificates;
   }
 
-  private static byte[] single(List<byte[]> blocks, Path pem, String type) {
+  private static byte[] single(List<byte[]> blocks, String pem, String type) {
     if (blocks.size() > 1) {
       throw new TrustFileException(pem + ": " + blocks.size() + " " + type
           + " blocks where one was expected");
@@ -243,7 +263,7 @@ public final class FleetCa {
     return blocks.get(0);
   }
 
-  private static String keyAlgorithm(ASN1ObjectIdentifier oid, Path pem) {
+  private static String keyAlgorithm(ASN1ObjectIdentifier oid, String pem) {
     String algorithm = KEY_ALGORITHMS.get(oid);
     if (algorithm == null) {
       throw new TrustFileException(pem + ": a key of algorithm " + oid

@@ -57,6 +57,15 @@ final class Pem {
     } catch (IOException e) {
       throw new TrustFileException("cannot read " + file + ": " + reason(e), e);
     }
+    return parse(text, type, file.toString());
+  }
+
+  /**
+   * The DER of every block of this type in PEM text, in order; at least one.
+   *
+   * @param source what the text came from, to name in errors
+   */
+  static List<byte[]> parse(String text, String type, String source) {
     List<byte[]> blocks = new ArrayList<>();
     Matcher m = BLOCK.matcher(text);
     while (m.find()) {
@@ -64,12 +73,13 @@ final class Pem {
         try {
           blocks.add(Base64.getMimeDecoder().decode(m.group(2)));
         } catch (IllegalArgumentException e) {
-          throw new TrustFileException(file + ": malformed " + type + " block: " + e.getMessage());
+          throw new TrustFileException(source + ": malformed " + type + " block: "
+              + e.getMessage());
         }
       }
     }
     if (blocks.isEmpty()) {
-      throw new TrustFileException(file + ": no -----BEGIN " + type + "----- block");
+      throw new TrustFileException(source + ": no -----BEGIN " + type + "----- block");
     }
     return blocks;
   }

@@ -3,6 +3,7 @@ package io.flotilla.agent.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.flotilla.agent.trust.FleetCa;
 import io.flotilla.consensus.server.FleetPeer;
 import io.flotilla.consensus.server.TuningProfile;
 import java.io.IOException;
@@ -10,6 +11,8 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -107,6 +110,34 @@ class ConfigLoaderTest {
     });
     assertThatThrownBy(() -> ConfigLoader.checkRunnable(ok))
         .hasMessageStartingWith("config: tls: " + dir.resolve("ca.pem"));
+  }
+
+  @Test
+  void anIdentityKeyMustBeAReadableEd25519KeyAndSignedProposalsRequiredOrOptional()
+      throws Exception {
+    FleetCa.init(dir.resolve("certs")).issue("a", List.of(), Duration.ofDays(1),
+        dir.resolve("certs"));
+    Path identity = dir.resolve("certs/a.identity.key");
+    Path tlsKey = dir.resolve("certs/a.key");
+
+    AgentConfig signing = ConfigLoader.load(yaml(SQUAD + "identity-key: " + identity
+        + "\nsigned-proposals: required\n"), Map.of(), Map.of());
+    assertThat(signing.identityKey()).isNotNull();
+    assertThat(signing.requireSignedProposals()).isTrue();
+    AgentConfig plain = ConfigLoader.load(yaml(SQUAD), Map.of(), Map.of());
+    assertThat(plain.identityKey()).isNull();
+    assertThat(plain.requireSignedProposals()).isFalse();
+
+    Path missing = yaml(SQUAD + "identity-key: " + dir.resolve("nope.key") + "\n");
+    assertThatThrownBy(() -> ConfigLoader.load(missing, Map.of(), Map.of()))
+        .hasMessageStartingWith("config: identity-key: cannot read " + dir.resolve("nope.key"));
+    Path ec = yaml(SQUAD + "identity-key: " + tlsKey + "\n");
+    assertThatThrownBy(() -> ConfigLoader.load(ec, Map.of(), Map.of()))
+        .hasMessage("config: identity-key: " + tlsKey + " holds an EC key, not an Ed25519 one "
+            + "(flotilla certs issue writes NAME.identity.key)");
+    Path badPolicy = yaml(SQUAD + "signed-proposals: always\n");
+    assertThatThrownBy(() -> ConfigLoader.load(badPolicy, Map.of(), Map.of()))
+        .hasMessage("config: signed-proposals: 'always' is not one of [optional, required]");
   }
 
   @Test

@@ -2,10 +2,16 @@ package io.flotilla.consensus.client;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.flotilla.consensus.identity.ProposalSignature;
+import io.flotilla.consensus.identity.ProposalSigner;
 import io.flotilla.consensus.proto.Command;
 import io.flotilla.consensus.proto.CommandReply;
 import io.flotilla.consensus.proto.DeleteRequest;
 import io.flotilla.consensus.proto.DeleteResponse;
+import io.flotilla.consensus.proto.EnrollAgentRequest;
+import io.flotilla.consensus.proto.EnrollAgentResponse;
+import io.flotilla.consensus.proto.IdentityListRequest;
+import io.flotilla.consensus.proto.IdentityListResponse;
 import io.flotilla.consensus.proto.KeyValue;
 import io.flotilla.consensus.proto.LeaseGrantRequest;
 import io.flotilla.consensus.proto.LeaseGrantResponse;
@@ -22,6 +28,8 @@ import io.flotilla.consensus.proto.Query;
 import io.flotilla.consensus.proto.QueryReply;
 import io.flotilla.consensus.proto.RangeRequest;
 import io.flotilla.consensus.proto.RangeResponse;
+import io.flotilla.consensus.proto.RevokeAgentRequest;
+import io.flotilla.consensus.proto.RevokeAgentResponse;
 import io.flotilla.consensus.proto.StateDigestRequest;
 import io.flotilla.consensus.proto.StateDigestResponse;
 import io.flotilla.consensus.proto.TxnRequest;
@@ -31,8 +39,11 @@ import io.flotilla.consensus.ratis.RatisBytes;
 import io.flotilla.consensus.server.FleetGroup;
 import io.flotilla.consensus.server.MutualTls;
 import java.io.IOException;
+import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -67,6 +78,12 @@ import org.apache.ratis.util.TimeDuration;
  * revision, in the order sent. A client outlives outages: after a call that failed for want of
  * a leader, the next call is served as soon as the group has one. Blocking methods throw
  * {@link FleetException}; the {@code ...Async} methods complete exceptionally with it.
+ *
+ * <p>A client built with a {@link Builder#signer} proposes as that agent: it signs every command
+ * it sends (key writes and their batches, leases, enrolls and revokes) with the agent's key, and
+ * the group applies it only if the agent is enrolled; see {@link ProposalSigner}. A client signs
+ * with increasing sequences, so one agent should propose to a group through one client at a
+ * time.
  */
 public final class FleetClient implements AutoCloseable {
   /**
@@ -88,6 +105,7 @@ public final class FleetClient implements AutoCloseable {
   private final RaftClient side;
   private final Duration timeout;
   private final ScheduledExecutorService timer;
+  private final Proposer proposer;
   private final WriteBatcher writes;
 
   private FleetClient(Builder b) {
@@ -111,7 +129,9 @@ public final class FleetClient implements AutoCloseable {
         .build();
     this.raft = new RenewingRaftClient(factory, timer, b.timeout.plusSeconds(1));
     this.side = factory.get();
-    this.writes = new WriteBatcher(raft, b.timeout, WRITE_PIPELINE, timer);
+    this.proposer = new Proposer(raft, b.signerAgent == null ? null
+        : new ProposalSigner(b.group.ratisId().getUuid(), b.signerAgent, b.signerKey));
+    this.writes = new WriteBatcher(proposer, b.timeout, WRITE_PIPELINE, timer);
   }
 
   /**
@@ -266,6 +286,45 @@ public final class FleetClient implements AutoCloseable {
     return w;
   }
 
+  // ---- Agent identities ---------------------------------------------------------------
+
+  /**
+   * Enrolls an agent's Ed25519 public key, so that the group applies its signed proposals.
+   * Enrolling an agent again with the key it has changes nothing; replacing its key takes a
+   * {@link #revoke} first. Once any agent is enrolled, only a client that signs as an enrolled
+   * agent may enroll or revoke ({@link FleetException.Code#PERMISSION_DENIED} otherwise).
+   */
+  public EnrollAgentResponse enroll(String agentId, PublicKey key) {
+    return join(submit(Command.newBuilder().setEnroll(EnrollAgentRequest.newBuilder()
+        .setAgent(agentId).setPublicKey(ByteString.copyFrom(key.getEncoded()))).build(),
+        CommandReply::getEnroll));
+  }
+
+  /**
+   * Removes an agent's key: the group refuses its proposals from then on, and its old ones can
+   * never replay, even after it is enrolled again.
+   */
+  public RevokeAgentResponse revoke(String agentId) {
+    return join(submit(Command.newBuilder().setRevoke(
+        RevokeAgentRequest.newBuilder().setAgent(agentId)).build(), CommandReply::getRevoke));
+  }
+
+  /** The enrolled agents and the group's count of refused proposals by reason, linearizably. */
+  public IdentityListResponse identities() {
+    return join(queryAsync(Query.newBuilder()
+            .setIdentityList(IdentityListRequest.getDefaultInstance()).build(),
+        ReadConsistency.LINEARIZABLE)).getIdentityList();
+  }
+
+  /**
+   * Proposes a command built by the caller, such as a {@code SignedCommand} an agent signed
+   * elsewhere and this client relays, and returns the group's reply. A client with a signer
+   * signs it like any other command (and the group refuses a signed command inside another).
+   */
+  public CommandReply propose(Command command) {
+    return join(submit(command, Function.identity()));
+  }
+
   // ---- Inspection and administration --------------------------------------------------
 
   /** A digest of one server's replica, as of the latest index it applied. */
@@ -297,8 +356,7 @@ public final class FleetClient implements AutoCloseable {
   }
 
   private <T> CompletableFuture<T> submit(Command command, Function<CommandReply, T> result) {
-    Message m = RatisBytes.message(command.toByteString());
-    return deadline(raft.send(api -> api.send(m)))
+    return deadline(proposer.propose(command))
         .thenApply(reply -> {
           CommandReply r = parse(reply, CommandReply::parseFrom);
           if (r.hasError()) {
@@ -429,6 +487,8 @@ public final class FleetClient implements AutoCloseable {
     private int maxAttempts = 20;
     private Duration retrySleep = Duration.ofMillis(100);
     private MutualTls tls;
+    private String signerAgent;
+    private PrivateKey signerKey;
 
     private Builder(FleetGroup group) {
       this.group = group;
@@ -459,6 +519,17 @@ public final class FleetClient implements AutoCloseable {
     /** Talks to the group's servers under mutual TLS; they must run with TLS too. */
     public Builder tls(MutualTls tls) {
       this.tls = tls;
+      return this;
+    }
+
+    /**
+     * Proposes as agent {@code agentId}: every command is signed with its Ed25519 private key.
+     *
+     * @throws IllegalArgumentException unless {@code key} is an Ed25519 private key
+     */
+    public Builder signer(String agentId, PrivateKey key) {
+      this.signerAgent = Objects.requireNonNull(agentId, "agentId");
+      this.signerKey = ProposalSignature.requirePrivateKey(key);
       return this;
     }
 

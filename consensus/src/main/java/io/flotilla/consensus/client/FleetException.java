@@ -19,6 +19,11 @@ public final class FleetException extends RuntimeException {
     /** A watch asked for a revision older than the history the group keeps. */
     COMPACTED,
     /**
+     * The group refused the proposer: a signature that does not verify, a replayed sequence, an
+     * agent that is not enrolled, or no signature where the group requires one. Nothing applied.
+     */
+    PERMISSION_DENIED,
+    /**
      * No leader answered within the retry policy. A write may still have been applied if an
      * earlier attempt reached a leader that committed it before the reply was lost.
      */
@@ -53,6 +58,7 @@ public final class FleetException extends RuntimeException {
       case INVALID_ARGUMENT -> Code.INVALID_ARGUMENT;
       case LEASE_NOT_FOUND -> Code.LEASE_NOT_FOUND;
       case COMPACTED -> Code.COMPACTED;
+      case PERMISSION_DENIED -> Code.PERMISSION_DENIED;
       case UNKNOWN, UNRECOGNIZED -> Code.INTERNAL;
     };
     return new FleetException(code, error.getMessage());

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
 
 /**
@@ -21,14 +20,14 @@ import org.apache.ratis.protocol.RaftClientReply;
  * Writes that arrive while every slot is taken queue, and go together as one log entry (a
  * {@link CommandBatch}) as soon as a slot frees: under load, fewer and larger entries carry the
  * same writes, and each write still applies at its own revision with its own reply. Writes enter
- * the log in the order they were submitted.
+ * the log in the order they were submitted. A client that signs signs each entry, batch or not.
  */
 final class WriteBatcher {
   /** What one batch (one log entry) carries at most. */
   static final int MAX_COMMANDS = 256;
   static final int MAX_BYTES = 256 * 1024;
 
-  private final RenewingRaftClient raft;
+  private final Proposer proposer;
   private final long timeoutMillis;
   private final int pipeline;
   private final Executor sender;
@@ -42,8 +41,8 @@ final class WriteBatcher {
    * @param sender where the next batch is sent from when a slot frees: never Ratis's own
    *     threads, which must stay free to deliver replies
    */
-  WriteBatcher(RenewingRaftClient raft, Duration timeout, int pipeline, Executor sender) {
-    this.raft = raft;
+  WriteBatcher(Proposer proposer, Duration timeout, int pipeline, Executor sender) {
+    this.proposer = proposer;
     this.timeoutMillis = timeout.toMillis();
     this.pipeline = pipeline;
     this.sender = sender;
@@ -72,8 +71,7 @@ final class WriteBatcher {
         .setBatch(CommandBatch.newBuilder().addAllCommands(
             batch.stream().map(Pending::command).toList()))
         .build();
-    Message m = RatisBytes.message(command.toByteString());
-    raft.send(api -> api.send(m))
+    proposer.propose(command)
         .orTimeout(timeoutMillis, TimeUnit.MILLISECONDS)
         .whenComplete((reply, error) -> {
           complete(batch, reply, error);
@@ -140,8 +138,7 @@ final class WriteBatcher {
   }
 
   private void sendAlone(Pending p) {
-    Message m = RatisBytes.message(p.command().toByteString());
-    raft.send(api -> api.send(m)).orTimeout(timeoutMillis, TimeUnit.MILLISECONDS)
+    proposer.propose(p.command()).orTimeout(timeoutMillis, TimeUnit.MILLISECONDS)
         .whenComplete((reply, error) -> complete(List.of(p), reply, error));
   }
 }

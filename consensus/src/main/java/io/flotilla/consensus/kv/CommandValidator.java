@@ -1,6 +1,8 @@
 package io.flotilla.consensus.kv;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.flotilla.consensus.identity.ProposalSignature;
 import io.flotilla.consensus.proto.Command;
 import io.flotilla.consensus.proto.CommandBatch;
 import io.flotilla.consensus.proto.Compare;
@@ -8,12 +10,19 @@ import io.flotilla.consensus.proto.DeleteRequest;
 import io.flotilla.consensus.proto.PutRequest;
 import io.flotilla.consensus.proto.RangeRequest;
 import io.flotilla.consensus.proto.RequestOp;
+import io.flotilla.consensus.proto.SignedCommand;
 import io.flotilla.consensus.proto.TxnRequest;
 import io.flotilla.consensus.statemachine.InvalidCommandException;
 import java.util.List;
 
-/** The state-independent checks of a command: shapes, sizes and counts. */
+/**
+ * The state-independent checks of a command: shapes, sizes and counts. Signatures are not
+ * checked here but when a proposal applies, on every replica (see {@link ProposalAdmission}).
+ */
 final class CommandValidator {
+  /** Longest agent id, in UTF-8 bytes. */
+  private static final int MAX_AGENT_ID_BYTES = 256;
+
   private final Limits limits;
 
   CommandValidator(Limits limits) {
@@ -43,6 +52,16 @@ final class CommandValidator {
         }
       }
       case BATCH -> checkBatch(command.getBatch());
+      case SIGNED -> check(unwrap(command.getSigned()));
+      case ENROLL -> {
+        checkAgent(command.getEnroll().getAgent());
+        try {
+          ProposalSignature.publicKey(command.getEnroll().getPublicKey());
+        } catch (IllegalArgumentException e) {
+          throw new InvalidCommandException(e.getMessage());
+        }
+      }
+      case REVOKE -> checkAgent(command.getRevoke().getAgent());
       case OP_NOT_SET -> throw new InvalidCommandException("command has no operation");
     }
   }
@@ -57,6 +76,23 @@ final class CommandValidator {
       }
       check(c);
     }
+  }
+
+  static Command parse(ByteString bytes) throws InvalidCommandException {
+    try {
+      return Command.parseFrom(bytes);
+    } catch (InvalidProtocolBufferException e) {
+      throw new InvalidCommandException("malformed command: " + e.getMessage());
+    }
+  }
+
+  /** The command a signed proposal carries: never another signed proposal. */
+  static Command unwrap(SignedCommand signed) throws InvalidCommandException {
+    Command inner = parse(signed.getCommand());
+    if (inner.getOpCase() == Command.OpCase.SIGNED) {
+      throw new InvalidCommandException("a signed proposal holds another signed proposal");
+    }
+    return inner;
   }
 
   /** Whether a command may travel in a {@link CommandBatch}: key writes only. */
@@ -134,6 +170,17 @@ final class CommandValidator {
     if (key.size() > limits.maxKeyBytes()) {
       throw new InvalidCommandException("key is " + key.size() + " bytes, over the limit of "
           + limits.maxKeyBytes());
+    }
+  }
+
+  private static void checkAgent(String agent) throws InvalidCommandException {
+    if (agent.isEmpty()) {
+      throw new InvalidCommandException("agent id must not be empty");
+    }
+    int bytes = ByteString.copyFromUtf8(agent).size();
+    if (bytes > MAX_AGENT_ID_BYTES) {
+      throw new InvalidCommandException("agent id is " + bytes + " bytes, over the limit of "
+          + MAX_AGENT_ID_BYTES);
     }
   }
 

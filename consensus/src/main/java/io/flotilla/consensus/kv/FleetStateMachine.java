@@ -2,6 +2,8 @@ package io.flotilla.consensus.kv;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.flotilla.consensus.identity.ProposalSignature;
+import io.flotilla.consensus.proto.AgentIdentity;
 import io.flotilla.consensus.proto.Command;
 import io.flotilla.consensus.proto.CommandBatchReply;
 import io.flotilla.consensus.proto.CommandReply;
@@ -9,7 +11,10 @@ import io.flotilla.consensus.proto.Compare;
 import io.flotilla.consensus.proto.DeleteRequest;
 import io.flotilla.consensus.proto.DeleteResponse;
 import io.flotilla.consensus.proto.Error;
+import io.flotilla.consensus.proto.EnrollAgentRequest;
+import io.flotilla.consensus.proto.EnrollAgentResponse;
 import io.flotilla.consensus.proto.Event;
+import io.flotilla.consensus.proto.IdentityListResponse;
 import io.flotilla.consensus.proto.KeyValue;
 import io.flotilla.consensus.proto.LeaseExpireResponse;
 import io.flotilla.consensus.proto.LeaseGrantRequest;
@@ -19,6 +24,7 @@ import io.flotilla.consensus.proto.LeaseListResponse;
 import io.flotilla.consensus.proto.LeaseRecord;
 import io.flotilla.consensus.proto.LeaseRevokeResponse;
 import io.flotilla.consensus.proto.PutRequest;
+import io.flotilla.consensus.proto.ProposalRejections;
 import io.flotilla.consensus.proto.PutResponse;
 import io.flotilla.consensus.proto.Query;
 import io.flotilla.consensus.proto.QueryReply;
@@ -26,6 +32,8 @@ import io.flotilla.consensus.proto.RangeRequest;
 import io.flotilla.consensus.proto.RangeResponse;
 import io.flotilla.consensus.proto.RequestOp;
 import io.flotilla.consensus.proto.ResponseOp;
+import io.flotilla.consensus.proto.RevokeAgentResponse;
+import io.flotilla.consensus.proto.SignedCommand;
 import io.flotilla.consensus.proto.SnapshotHeader;
 import io.flotilla.consensus.proto.StateDigestResponse;
 import io.flotilla.consensus.proto.TxnRequest;
@@ -40,9 +48,11 @@ import java.io.OutputStream;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReadWriteLock;
@@ -63,15 +73,26 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * to a missing lease gets an {@link Error} and changes nothing. A batch of key writes applies
  * command by command, each at its own revision as if it had its own entry, and gets one reply
  * per command.
+ *
+ * <p>Agents may sign their proposals ({@code SignedCommand}, see {@link ProposalSignature}):
+ * the state keeps each enrolled agent's Ed25519 public key and the last sequence accepted from
+ * it, and checks every signed proposal when it applies, so that a forged or replayed one is
+ * refused alike on every replica and counted ({@link ProposalAdmission} has the rules). With
+ * {@code requireSignatures}, unsigned proposals are refused too.
  */
 public final class FleetStateMachine implements ReplicatedStateMachine {
+  /** The group id of a state machine outside any named group (tests, the simulator). */
+  private static final UUID NO_GROUP = new UUID(0, 0);
+
   private final CommandValidator validator;
+  private final ProposalAdmission admission;
   private final Limits limits;
   private final ReadWriteLock lock = new ReentrantReadWriteLock();
   private final List<PendingPoll> pending = new ArrayList<>();
 
   private KeyValueStore store = new KeyValueStore();
   private LeaseTable leases = new LeaseTable();
+  private IdentityRegistry identities = new IdentityRegistry();
   private final EventHistory history;
   private long revision;
   private long nowMillis;
@@ -81,9 +102,22 @@ public final class FleetStateMachine implements ReplicatedStateMachine {
     this(Limits.DEFAULT);
   }
 
+  /** A state machine outside any named group: signed proposals verify for the nil UUID. */
   public FleetStateMachine(Limits limits) {
+    this(NO_GROUP, limits, false);
+  }
+
+  /**
+   * @param group the group's id, part of every proposal signature: a proposal signed for
+   *     another group does not verify here
+   * @param limits the same on every member of the group
+   * @param requireSignatures refuse unsigned proposals (but for lease expiries and the
+   *     bootstrap enroll); the same on every member of the group
+   */
+  public FleetStateMachine(UUID group, Limits limits, boolean requireSignatures) {
     this.limits = limits;
     this.validator = new CommandValidator(limits);
+    this.admission = new ProposalAdmission(group, requireSignatures);
     this.history = new EventHistory(limits.watchHistory());
   }
 
@@ -93,7 +127,7 @@ public final class FleetStateMachine implements ReplicatedStateMachine {
 
   @Override
   public void validate(ByteString command) throws InvalidCommandException {
-    validator.check(parseCommand(command));
+    validator.check(CommandValidator.parse(command));
   }
 
   @Override
@@ -113,10 +147,26 @@ public final class FleetStateMachine implements ReplicatedStateMachine {
 
   private CommandReply applyCommand(CommittedEntry entry) {
     Command command;
+    Error refused;
     try {
-      command = parseCommand(entry.command());
+      command = CommandValidator.parse(entry.command());
+      if (command.getOpCase() == Command.OpCase.SIGNED) {
+        SignedCommand signed = command.getSigned();
+        command = CommandValidator.unwrap(signed);
+        // A malformed command is invalid whoever signed it; a batch's writes are checked one
+        // by one, as in an unsigned batch.
+        if (command.getOpCase() != Command.OpCase.BATCH) {
+          validator.check(command);
+        }
+        refused = admission.admitSigned(signed, command, identities);
+      } else {
+        refused = admission.admitUnsigned(command, identities);
+      }
     } catch (InvalidCommandException e) {
       return CommandReply.newBuilder().setError(invalid(e.getMessage())).build();
+    }
+    if (refused != null) {
+      return CommandReply.newBuilder().setError(refused).build();
     }
     if (command.getOpCase() != Command.OpCase.BATCH) {
       return applyOne(command, entry);
@@ -193,7 +243,17 @@ public final class FleetStateMachine implements ReplicatedStateMachine {
         reply.setLeaseExpire(expired.setRevision(m.revisionAfter()));
         yield null;
       }
+      case ENROLL -> enroll(command.getEnroll(), reply);
+      case REVOKE -> {
+        String agent = command.getRevoke().getAgent();
+        if (!identities.revoke(agent)) {
+          yield invalid("agent " + agent + " is not enrolled");
+        }
+        reply.setRevoke(RevokeAgentResponse.getDefaultInstance());
+        yield null;
+      }
       case BATCH -> throw new IllegalStateException("batches are applied command by command");
+      case SIGNED -> throw new IllegalStateException("signed proposals apply unwrapped");
       case OP_NOT_SET -> invalid("command has no operation");
     };
     if (error != null) {
@@ -201,6 +261,19 @@ public final class FleetStateMachine implements ReplicatedStateMachine {
     }
     m.commit();
     return reply.build();
+  }
+
+  /** Enrolling an agent again with the key it has changes nothing; another key needs a revoke. */
+  private Error enroll(EnrollAgentRequest request, CommandReply.Builder reply) {
+    PublicKey key = ProposalSignature.publicKey(request.getPublicKey());
+    if (identities.key(request.getAgent()) != null
+        && !identities.enrolledWith(request.getAgent(), key)) {
+      return invalid("agent " + request.getAgent() + " is enrolled with another key; revoke it "
+          + "first");
+    }
+    identities.enroll(request.getAgent(), key);
+    reply.setEnroll(EnrollAgentResponse.getDefaultInstance());
+    return null;
   }
 
   private Error grant(LeaseGrantRequest request, long index, CommandReply.Builder reply) {
@@ -388,6 +461,7 @@ public final class FleetStateMachine implements ReplicatedStateMachine {
         case LEASE_LIST -> done(QueryReply.newBuilder().setLeaseList(
             LeaseListResponse.newBuilder().addAllLeases(leases.infos()).setNowMillis(nowMillis)));
         case STATE_DIGEST -> done(QueryReply.newBuilder().setStateDigest(digest()));
+        case IDENTITY_LIST -> done(QueryReply.newBuilder().setIdentityList(identities.list()));
         case WATCH_POLL -> poll(query.getWatchPoll());
         case OP_NOT_SET -> done(QueryReply.newBuilder().setError(invalid("query has no operation")));
       };
@@ -462,19 +536,27 @@ public final class FleetStateMachine implements ReplicatedStateMachine {
   }
 
   private void writeBody(OutputStream out) throws IOException {
-    SnapshotHeader.newBuilder()
+    SnapshotHeader.Builder header = SnapshotHeader.newBuilder()
         .setRevision(revision)
         .setNowMillis(nowMillis)
         .setAppliedIndex(appliedIndex)
         .setKvCount(store.size())
         .setLeaseCount(leases.size())
-        .build()
-        .writeDelimitedTo(out);
+        .setAgentCount(identities.size());
+    ProposalRejections rejections = identities.rejections();
+    // Left out while zero, so that a state without identities has the digest it always had.
+    if (!rejections.equals(ProposalRejections.getDefaultInstance())) {
+      header.setRejections(rejections);
+    }
+    header.build().writeDelimitedTo(out);
     for (KeyValue kv : store.all()) {
       kv.writeDelimitedTo(out);
     }
     for (LeaseTable.Lease lease : leases.all()) {
       LeaseTable.record(lease).writeDelimitedTo(out);
+    }
+    for (AgentIdentity agent : identities.records()) {
+      agent.writeDelimitedTo(out);
     }
   }
 
@@ -501,10 +583,16 @@ public final class FleetStateMachine implements ReplicatedStateMachine {
         newLeases.attach(kv.getLease(), kv.getKey());
       }
     }
+    IdentityRegistry newIdentities = new IdentityRegistry();
+    for (long i = 0; i < header.getAgentCount(); i++) {
+      newIdentities.load(readDelimited(in, AgentIdentity.parser()));
+    }
+    newIdentities.load(header.getRejections());
     lock.writeLock().lock();
     try {
       store = newStore;
       leases = newLeases;
+      identities = newIdentities;
       revision = header.getRevision();
       nowMillis = header.getNowMillis();
       appliedIndex = header.getAppliedIndex();
@@ -547,6 +635,16 @@ public final class FleetStateMachine implements ReplicatedStateMachine {
     }
   }
 
+  /** The enrolled agents and the proposals refused so far, by reason. */
+  public IdentityListResponse identities() {
+    lock.readLock().lock();
+    try {
+      return identities.list();
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
   /** The store's current revision. */
   public long revision() {
     lock.readLock().lock();
@@ -558,14 +656,6 @@ public final class FleetStateMachine implements ReplicatedStateMachine {
   }
 
   // ---- Helpers ------------------------------------------------------------------------
-
-  private static Command parseCommand(ByteString bytes) throws InvalidCommandException {
-    try {
-      return Command.parseFrom(bytes);
-    } catch (InvalidProtocolBufferException e) {
-      throw new InvalidCommandException("malformed command: " + e.getMessage());
-    }
-  }
 
   private static Error invalid(String message) {
     return Error.newBuilder().setCode(Error.Code.INVALID_ARGUMENT).setMessage(message).build();

@@ -63,7 +63,8 @@ public final class FleetServer implements Closeable {
         .setServerId(RaftPeerId.valueOf(b.id))
         .setProperties(properties(b))
         .setStateMachineRegistry(
-            gid -> new RatisStateMachine(new FleetStateMachine(b.limits), b.clock))
+            gid -> new RatisStateMachine(
+                new FleetStateMachine(gid.getUuid(), b.limits, b.requireSignatures), b.clock))
         .setOption(RaftStorage.StartupOption.RECOVER)
         .setParameters(b.tls == null ? new Parameters() : b.tls.ratisParameters())
         .build();
@@ -282,6 +283,7 @@ public final class FleetServer implements Closeable {
     private TuningProfile profile = TuningProfile.LAN;
     private ReadMode readMode = ReadMode.READ_INDEX;
     private Limits limits = Limits.DEFAULT;
+    private boolean requireSignatures;
     private long snapshotThreshold = 20_000;
     private int purgeGap = 1024;
     private SizeInBytes logSegmentSize;
@@ -319,6 +321,17 @@ public final class FleetServer implements Closeable {
     /** Must be the same on every member of a group. */
     public Builder limits(Limits limits) {
       this.limits = limits;
+      return this;
+    }
+
+    /**
+     * Refuse unsigned proposals: only enrolled agents' signed ones apply, besides the leader's
+     * lease expiries and the enroll that bootstraps an empty registry. Off by default: then
+     * unsigned proposals apply, and signed ones are still checked. Must be the same on every
+     * member of a group.
+     */
+    public Builder requireSignatures(boolean required) {
+      this.requireSignatures = required;
       return this;
     }
 

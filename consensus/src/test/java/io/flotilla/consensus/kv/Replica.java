@@ -15,7 +15,11 @@ final class Replica {
   long timeMillis = 1_000_000;
 
   Replica(Limits limits) {
-    this.sm = new FleetStateMachine(limits);
+    this(new FleetStateMachine(limits));
+  }
+
+  Replica(FleetStateMachine sm) {
+    this.sm = sm;
   }
 
   CommandReply apply(Command command) {

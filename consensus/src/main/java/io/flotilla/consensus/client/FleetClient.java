@@ -412,12 +412,9 @@ public final class FleetClient implements AutoCloseable {
           if (isStale(failure) && !result.isDone()) {
             timer.schedule(() -> staleRead(m, s, result), 10, TimeUnit.MILLISECONDS);
           } else if (error != null) {
-            timer.execute(() -> result.completeExceptionally(error));
+            result.completeExceptionally(error);
           } else {
-            // Off Ratis's thread: it holds this server's window lock here, and a caller that
-            // sends a write from its continuation while another thread's write continuation
-            // sends a stale read would deadlock the two windows.
-            timer.execute(() -> result.complete(reply));
+            result.complete(reply);
           }
         });
   }
@@ -432,9 +429,14 @@ public final class FleetClient implements AutoCloseable {
     return false;
   }
 
+  /**
+   * The call's reply, within its deadline, completed on this client's thread: never under the
+   * Ratis window lock that Ratis completes replies with, where a caller's continuation that
+   * sends again could deadlock with another thread's send.
+   */
   private CompletableFuture<RaftClientReply> deadline(CompletableFuture<RaftClientReply> f) {
     return f.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-        .handle((reply, error) -> {
+        .handleAsync((reply, error) -> {
           if (error != null) {
             throw FleetException.of(error);
           }
@@ -442,7 +444,7 @@ public final class FleetClient implements AutoCloseable {
             throw FleetException.of(reply.getException());
           }
           return reply;
-        });
+        }, timer);
   }
 
   private interface Parser<T> {

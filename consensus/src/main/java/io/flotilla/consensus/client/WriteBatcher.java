@@ -38,8 +38,8 @@ final class WriteBatcher {
 
   /**
    * @param timeout how long one request may take before its slot is given to the next
-   * @param sender where the next batch is sent from when a slot frees: never Ratis's own
-   *     threads, which must stay free to deliver replies
+   * @param sender where replies are handled and the next batch is sent from when a slot
+   *     frees: never Ratis's own threads (see {@link #send})
    */
   WriteBatcher(Proposer proposer, Duration timeout, int pipeline, Executor sender) {
     this.proposer = proposer;
@@ -71,12 +71,15 @@ final class WriteBatcher {
         .setBatch(CommandBatch.newBuilder().addAllCommands(
             batch.stream().map(Pending::command).toList()))
         .build();
+    // Replies are handled on the sender: Ratis completes a reply while holding its window's
+    // lock, and a caller's continuation, or a refused batch's writes sent again one by one,
+    // would take the client's locks under it, the reverse of the order a send takes them in.
     proposer.propose(command)
         .orTimeout(timeoutMillis, TimeUnit.MILLISECONDS)
-        .whenComplete((reply, error) -> {
+        .whenCompleteAsync((reply, error) -> {
           complete(batch, reply, error);
-          sender.execute(this::released);
-        });
+          released();
+        }, sender);
   }
 
   private synchronized void released() {
@@ -139,6 +142,6 @@ final class WriteBatcher {
 
   private void sendAlone(Pending p) {
     proposer.propose(p.command()).orTimeout(timeoutMillis, TimeUnit.MILLISECONDS)
-        .whenComplete((reply, error) -> complete(List.of(p), reply, error));
+        .whenCompleteAsync((reply, error) -> complete(List.of(p), reply, error), sender);
   }
 }

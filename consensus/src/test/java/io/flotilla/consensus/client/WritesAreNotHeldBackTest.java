@@ -50,6 +50,36 @@ class WritesAreNotHeldBackTest {
   }
 
   @Test
+  void repliesReachCallersOnTheClientsThreadSoAContinuationMayWriteAgain() throws Exception {
+    try (LocalFleet fleet = LocalFleet.start(dir, "squad", 3);
+        FleetClient client = client(fleet)) {
+      fleet.awaitLeader(WAIT);
+      String thread = "flotilla-client-" + fleet.group().name();
+      assertThat(client.putAsync(put("a")).thenApply(r -> Thread.currentThread().getName())
+          .get()).isEqualTo(thread);
+      assertThat(client.rangeAsync(io.flotilla.consensus.proto.RangeRequest.newBuilder()
+              .setKey(ByteString.copyFromUtf8("a")).build(), ReadConsistency.LINEARIZABLE)
+          .thenApply(r -> Thread.currentThread().getName()).get()).isEqualTo(thread);
+
+      // Chains of writes from continuations, while other threads write: all complete.
+      java.util.List<CompletableFuture<?>> chains = new java.util.ArrayList<>();
+      for (int i = 0; i < 50; i++) {
+        String key = "chain/" + i;
+        chains.add(client.putAsync(put(key)).thenCompose(r -> client.putAsync(put(key + "/next"))));
+        chains.add(CompletableFuture.runAsync(() -> client.put(key + "/other", "1")));
+      }
+      CompletableFuture.allOf(chains.toArray(CompletableFuture[]::new))
+          .get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(client.range("chain/").getKvsCount()).isEqualTo(150);
+    }
+  }
+
+  private static io.flotilla.consensus.proto.PutRequest put(String key) {
+    return io.flotilla.consensus.proto.PutRequest.newBuilder()
+        .setKey(ByteString.copyFromUtf8(key)).setValue(ByteString.copyFromUtf8("v")).build();
+  }
+
+  @Test
   void aMembershipChangeThatMeetsAFormerLeaderDoesNotStallTheNextWrite() throws Exception {
     try (LocalFleet fleet = LocalFleet.start(dir, "squad", 3);
         FleetClient client = client(fleet);

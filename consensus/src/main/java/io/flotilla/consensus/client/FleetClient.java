@@ -46,6 +46,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -105,6 +106,12 @@ public final class FleetClient implements AutoCloseable {
   private final RaftClient side;
   private final Duration timeout;
   private final ScheduledExecutorService timer;
+  /**
+   * Where replies reach callers: never Ratis's threads (see {@link #deadline}), and not the
+   * timer either, since a caller may block on another call from a continuation or a watch
+   * listener; a pool that grows when they do.
+   */
+  private final ExecutorService replies;
   private final Proposer proposer;
   private final WriteBatcher writes;
 
@@ -120,6 +127,11 @@ public final class FleetClient implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
+    this.replies = Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "flotilla-replies-" + b.group.name());
+      t.setDaemon(true);
+      return t;
+    });
     Supplier<RaftClient> factory = () -> RaftClient.newBuilder()
         .setProperties(props)
         .setRaftGroup(b.group.toRatis())
@@ -131,7 +143,7 @@ public final class FleetClient implements AutoCloseable {
     this.side = factory.get();
     this.proposer = new Proposer(raft, b.signerAgent == null ? null
         : new ProposalSigner(b.group.ratisId().getUuid(), b.signerAgent, b.signerKey));
-    this.writes = new WriteBatcher(proposer, b.timeout, WRITE_PIPELINE, timer);
+    this.writes = new WriteBatcher(proposer, b.timeout, WRITE_PIPELINE, replies);
   }
 
   /**
@@ -430,7 +442,7 @@ public final class FleetClient implements AutoCloseable {
   }
 
   /**
-   * The call's reply, within its deadline, completed on this client's thread: never under the
+   * The call's reply, within its deadline, completed on {@link #replies}: never under the
    * Ratis window lock that Ratis completes replies with, where a caller's continuation that
    * sends again could deadlock with another thread's send.
    */
@@ -444,7 +456,7 @@ public final class FleetClient implements AutoCloseable {
             throw FleetException.of(reply.getException());
           }
           return reply;
-        }, timer);
+        }, replies);
   }
 
   private interface Parser<T> {
@@ -474,6 +486,7 @@ public final class FleetClient implements AutoCloseable {
   @Override
   public void close() {
     timer.shutdownNow();
+    replies.shutdown();
     try (RaftClient s = side) {
       raft.close();
     } catch (IOException e) {

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -77,9 +78,24 @@ final class WriteBatcher {
     proposer.propose(command)
         .orTimeout(timeoutMillis, TimeUnit.MILLISECONDS)
         .whenCompleteAsync((reply, error) -> {
-          complete(batch, reply, error);
+          if (batch.size() > 1 && failure(reply, error)
+              .filter(f -> f.code() == FleetException.Code.INVALID_ARGUMENT).isPresent()) {
+            // The leader refused the batch for one bad write; each write learns its own fate
+            // alone, sent before anything queued behind them.
+            batch.forEach(this::sendAlone);
+            released();
+            return;
+          }
+          // The slot is given back before callers hear: a caller that writes again from its
+          // continuation, even one that blocks on it, finds the way free.
           released();
+          complete(batch, reply, error);
         }, sender);
+  }
+
+  private static Optional<FleetException> failure(RaftClientReply reply, Throwable error) {
+    Throwable failure = error != null ? error : reply.isSuccess() ? null : reply.getException();
+    return Optional.ofNullable(failure).map(FleetException::of);
   }
 
   private synchronized void released() {
@@ -106,15 +122,9 @@ final class WriteBatcher {
   }
 
   private void complete(List<Pending> batch, RaftClientReply reply, Throwable error) {
-    Throwable failure = error != null ? error : reply.isSuccess() ? null : reply.getException();
-    if (failure != null) {
-      FleetException f = FleetException.of(failure);
-      if (batch.size() > 1 && f.code() == FleetException.Code.INVALID_ARGUMENT) {
-        // The leader refused the batch for one bad write; each write learns its own fate alone.
-        batch.forEach(this::sendAlone);
-      } else {
-        batch.forEach(p -> p.reply().completeExceptionally(f));
-      }
+    Optional<FleetException> failure = failure(reply, error);
+    if (failure.isPresent()) {
+      batch.forEach(p -> p.reply().completeExceptionally(failure.get()));
       return;
     }
     CommandReply r;

@@ -50,16 +50,19 @@ class WritesAreNotHeldBackTest {
   }
 
   @Test
-  void repliesReachCallersOnTheClientsThreadSoAContinuationMayWriteAgain() throws Exception {
+  void repliesReachCallersOnTheClientsThreadsSoAContinuationMayWriteAgain() throws Exception {
     try (LocalFleet fleet = LocalFleet.start(dir, "squad", 3);
         FleetClient client = client(fleet)) {
       fleet.awaitLeader(WAIT);
-      String thread = "flotilla-client-" + fleet.group().name();
+      String thread = "flotilla-replies-" + fleet.group().name();
       assertThat(client.putAsync(put("a")).thenApply(r -> Thread.currentThread().getName())
           .get()).isEqualTo(thread);
       assertThat(client.rangeAsync(io.flotilla.consensus.proto.RangeRequest.newBuilder()
               .setKey(ByteString.copyFromUtf8("a")).build(), ReadConsistency.LINEARIZABLE)
           .thenApply(r -> Thread.currentThread().getName()).get()).isEqualTo(thread);
+      // A continuation may even block on another call.
+      assertThat(client.putAsync(put("b")).thenApply(r -> client.put("c", "v").getRevision())
+          .get()).isPositive();
 
       // Chains of writes from continuations, while other threads write: all complete.
       java.util.List<CompletableFuture<?>> chains = new java.util.ArrayList<>();

@@ -8,6 +8,7 @@ import io.flotilla.agent.grpc.ElectionService;
 import io.flotilla.agent.grpc.Groups;
 import io.flotilla.agent.grpc.KvService;
 import io.flotilla.agent.grpc.LeaseService;
+import io.flotilla.agent.grpc.MalformedRequests;
 import io.flotilla.agent.grpc.StatusService;
 import io.flotilla.agent.grpc.WatchService;
 import io.flotilla.agent.metrics.GroupMonitor;
@@ -102,13 +103,13 @@ public final class AgentNode implements Closeable {
           config.apiAddress().toString());
       grpc = NettyServerBuilder.forAddress(
               new InetSocketAddress(config.apiAddress().host(), config.apiAddress().port()))
-          .addService(new KvService(groups, config.id(), nodeMetrics[0],
-              config.unsafeLocalReads()))
-          .addService(new LeaseService(groups))
-          .addService(new WatchService(groups))
-          .addService(new ElectionService(groups))
-          .addService(new ClusterService(groups, server, status))
-          .addService(status)
+          .addService(MalformedRequests.refused(new KvService(groups, config.id(),
+              nodeMetrics[0], config.unsafeLocalReads())))
+          .addService(MalformedRequests.refused(new LeaseService(groups)))
+          .addService(MalformedRequests.refused(new WatchService(groups)))
+          .addService(MalformedRequests.refused(new ElectionService(groups)))
+          .addService(MalformedRequests.refused(new ClusterService(groups, server, status)))
+          .addService(MalformedRequests.refused(status))
           .intercept(Caller.interceptor())
           .callExecutor(new DirectKeyCalls())
           .build()

@@ -19,9 +19,16 @@ import io.flotilla.agent.api.WatchReply;
 import io.flotilla.agent.api.LeaseCall;
 import io.flotilla.consensus.proto.PutRequest;
 import io.flotilla.consensus.proto.RangeRequest;
+import io.grpc.CallOptions;
+import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -103,6 +110,32 @@ class AgentApiTest {
     assertStatus(() -> kv(0).put(put("k", "v", 0).toBuilder().setGroup("no-such-group").build()),
         Status.Code.NOT_FOUND, "no group named no-such-group");
   }
+
+  @Test
+  void aRequestThatIsNotProtobufIsRefusedAsInvalid() {
+    MethodDescriptor<byte[], byte[]> put = KVGrpc.getPutMethod().toBuilder(BYTES, BYTES).build();
+    byte[] garbage = {(byte) 0xff, 1, 2};
+    assertStatus(() -> ClientCalls.blockingUnaryCall(fleet.channel(0), put,
+            CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), garbage),
+        Status.Code.INVALID_ARGUMENT, "malformed request: not a valid flotilla.api.v1.PutCall message");
+    assertThat(kv(0).put(put("after-garbage", "x", 0)).getRevision()).isPositive();
+  }
+
+  private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
+    @Override
+    public InputStream stream(byte[] value) {
+      return new ByteArrayInputStream(value);
+    }
+
+    @Override
+    public byte[] parse(InputStream in) {
+      try {
+        return in.readAllBytes();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  };
 
   @Test
   void aWatchFromACompactedRevisionIsCanceledWithOutOfRange() throws Exception {

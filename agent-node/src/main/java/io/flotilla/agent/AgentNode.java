@@ -11,10 +11,12 @@ import io.flotilla.agent.grpc.LeaseService;
 import io.flotilla.agent.grpc.MalformedRequests;
 import io.flotilla.agent.grpc.StatusService;
 import io.flotilla.agent.grpc.WatchService;
+import io.flotilla.agent.limits.ClientLimiter;
 import io.flotilla.agent.metrics.GroupMonitor;
 import io.flotilla.agent.metrics.MetricsEndpoint;
 import io.flotilla.agent.metrics.NodeMetrics;
 import io.flotilla.consensus.client.FleetClient;
+import io.flotilla.consensus.proto.LeaseInfo;
 import io.flotilla.consensus.server.FleetGroup;
 import io.flotilla.consensus.server.FleetPeer;
 import io.flotilla.consensus.server.FleetServer;
@@ -37,6 +39,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -99,17 +102,23 @@ public final class AgentNode implements Closeable {
         return t;
       });
       timer.scheduleWithFixedDelay(monitor::poll, 0, 200, TimeUnit.MILLISECONDS);
+      ClientLimiter limiter = new ClientLimiter(config.clientLimits(), nodeMetrics[0],
+          group -> clients.get(group).leasesAsync().thenApply(r -> r.getLeasesList().stream()
+              .map(LeaseInfo::getId).collect(Collectors.toSet())));
+      timer.scheduleWithFixedDelay(limiter::sweep, 30, 30, TimeUnit.SECONDS);
       StatusService status = new StatusService(groups, server, Version.get(),
           config.apiAddress().toString());
       grpc = NettyServerBuilder.forAddress(
               new InetSocketAddress(config.apiAddress().host(), config.apiAddress().port()))
           .addService(MalformedRequests.refused(new KvService(groups, config.id(),
               nodeMetrics[0], config.unsafeLocalReads())))
-          .addService(MalformedRequests.refused(new LeaseService(groups)))
-          .addService(MalformedRequests.refused(new WatchService(groups)))
-          .addService(MalformedRequests.refused(new ElectionService(groups)))
+          .addService(MalformedRequests.refused(new LeaseService(groups, limiter.leases())))
+          .addService(MalformedRequests.refused(new WatchService(groups, limiter.watches())))
+          .addService(MalformedRequests.refused(new ElectionService(groups, limiter.watches())))
           .addService(MalformedRequests.refused(new ClusterService(groups, server, status)))
           .addService(MalformedRequests.refused(status))
+          // The last added runs first: the caller is named before the rate limit asks who it is.
+          .intercept(limiter.rateLimit())
           .intercept(Caller.interceptor())
           .callExecutor(new DirectKeyCalls())
           .build()

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.flotilla.agent.config.AgentConfig.HostPort;
+import io.flotilla.agent.limits.ClientLimits;
 import io.flotilla.consensus.kv.Limits;
 import io.flotilla.consensus.server.FleetGroup;
 import io.flotilla.consensus.server.FleetPeer;
@@ -46,6 +47,12 @@ import java.util.Set;
  *   min-lease-ttl-ms: 1000
  *   max-lease-ttl-ms: 86400000
  *   watch-history: 10000    # events kept for watches that start in the past
+ * client-limits:            # per client of this node's API (certificate name, else IP address);
+ *                           #  0 turns a limit off; over a limit: RESOURCE_EXHAUSTED; defaults shown
+ *   requests-per-second: 50000   # calls, and stream messages after a stream's first
+ *   burst: 50000            # requests at once beyond the rate (default: requests-per-second)
+ *   watches: 1000           # watches held at once (Watch streams' watches, Election observes)
+ *   leases: 1000            # live leases granted through this node
  * groups:
  *   - id: squad-1
  *     members:
@@ -81,6 +88,7 @@ public final class ConfigLoader {
     public String readMode;
     public List<GroupEntry> groups;
     public LimitsEntry limits;
+    public ClientLimitsEntry clientLimits;
   }
 
   @SuppressWarnings("unused")
@@ -91,6 +99,15 @@ public final class ConfigLoader {
     public long minLeaseTtlMs = Limits.DEFAULT.minLeaseTtlMillis();
     public long maxLeaseTtlMs = Limits.DEFAULT.maxLeaseTtlMillis();
     public int watchHistory = Limits.DEFAULT.watchHistory();
+  }
+
+  @SuppressWarnings("unused")
+  static final class ClientLimitsEntry {
+    public int requestsPerSecond = ClientLimits.DEFAULT.requestsPerSecond();
+    /** Null means as many as requests-per-second. */
+    public Integer burst;
+    public int watches = ClientLimits.DEFAULT.watches();
+    public int leases = ClientLimits.DEFAULT.leases();
   }
 
   @SuppressWarnings("unused")
@@ -172,7 +189,19 @@ public final class ConfigLoader {
       }
     }
     return new AgentConfig(id, dataDir, raft, api, metrics, profile, readMode, groups, joining,
-        limits, unsafeLocalReads);
+        limits, clientLimits(f.clientLimits), unsafeLocalReads);
+  }
+
+  private static ClientLimits clientLimits(ClientLimitsEntry e) throws ConfigException {
+    if (e == null) {
+      return ClientLimits.DEFAULT;
+    }
+    try {
+      return new ClientLimits(e.requestsPerSecond,
+          e.burst == null ? e.requestsPerSecond : e.burst, e.watches, e.leases);
+    } catch (IllegalArgumentException ex) {
+      throw new ConfigException("client-limits", ex.getMessage());
+    }
   }
 
   /**

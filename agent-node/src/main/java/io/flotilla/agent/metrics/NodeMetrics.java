@@ -1,6 +1,7 @@
 package io.flotilla.agent.metrics;
 
 import io.flotilla.agent.grpc.KvService;
+import io.flotilla.agent.limits.Rejections;
 import io.flotilla.consensus.server.FleetServer;
 import io.flotilla.consensus.server.GroupStatus;
 import io.micrometer.core.instrument.Counter;
@@ -23,11 +24,16 @@ import org.apache.ratis.metrics.MetricRegistryInfo;
 import org.apache.ratis.metrics.RatisMetricRegistry;
 
 /**
- * The node's Prometheus metrics, all tagged with the group: Raft state from the
+ * The node's Prometheus metrics: tagged with the group, Raft state from the
  * {@link GroupMonitor}, election counts from Ratis's own per-member registry, and write
- * latency measured at the API.
+ * latency measured at the API; tagged with the limit, the requests refused by
+ * {@code client-limits}.
  */
-public final class NodeMetrics implements KvService.WriteMetrics {
+public final class NodeMetrics implements KvService.WriteMetrics, Rejections {
+  /** The keys of {@code client-limits} that refuse requests. */
+  private static final List<String> CLIENT_LIMITS =
+      List.of("requests-per-second", "watches", "leases");
+
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final FleetServer server;
@@ -36,6 +42,7 @@ public final class NodeMetrics implements KvService.WriteMetrics {
   private final Map<String, Counter> snapshots = new HashMap<>();
   private final Map<String, Timer> commitLatency = new HashMap<>();
   private final Map<String, MultiGauge> followerLag = new HashMap<>();
+  private final Map<String, Counter> rejections = new HashMap<>();
 
   public NodeMetrics(FleetServer server, GroupMonitor monitor) {
     this.server = server;
@@ -69,6 +76,11 @@ public final class NodeMetrics implements KvService.WriteMetrics {
       ratisCounter("flotilla_elections_won", "Elections this node won", g, List.of("electionCount"));
       ratisCounter("flotilla_election_timeouts", "Election timeouts on this node", g,
           List.of("timeoutCount"));
+    }
+    for (String limit : CLIENT_LIMITS) {
+      rejections.put(limit, Counter.builder("flotilla_client_limit_rejections")
+          .description("API requests refused because their client was over a client-limits limit")
+          .tags("limit", limit).register(registry));
     }
   }
 
@@ -129,6 +141,11 @@ public final class NodeMetrics implements KvService.WriteMetrics {
     if (t != null) {
       t.record(Duration.ofNanos(nanos));
     }
+  }
+
+  @Override
+  public void rejected(String limit) {
+    rejections.get(limit).increment();
   }
 
   /** The Prometheus text exposition of every metric. */

@@ -3,6 +3,7 @@ package io.flotilla.agent.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.flotilla.agent.limits.ClientLimits;
 import io.flotilla.consensus.server.FleetPeer;
 import io.flotilla.consensus.server.TuningProfile;
 import java.io.IOException;
@@ -95,6 +96,31 @@ class ConfigLoaderTest {
         .hasMessage("config: limits: limits must be positive");
     assertThatThrownBy(() -> ConfigLoader.load(yaml("id: [a, b]\n"), Map.of(), Map.of()))
         .hasMessageStartingWith("config: id: ");
+  }
+
+  @Test
+  void clientLimitsHaveSafeDefaultsAndTheirBurstFollowsTheRate() throws Exception {
+    assertThat(ConfigLoader.load(null, Map.of(), Map.of()).clientLimits())
+        .isEqualTo(ClientLimits.DEFAULT);
+    AgentConfig c = ConfigLoader.load(
+        yaml("client-limits: {requests-per-second: 100, watches: 0}\n"), Map.of(), Map.of());
+    assertThat(c.clientLimits()).isEqualTo(
+        new ClientLimits(100, 100, 0, ClientLimits.DEFAULT.leases()));
+  }
+
+  @Test
+  void badClientLimitsNameTheirKey() throws Exception {
+    assertThatThrownBy(() -> ConfigLoader.load(yaml("client-limits: {watches: -1}\n"), Map.of(), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("config: client-limits: watches must not be negative (got -1; 0 turns the limit off)");
+    assertThatThrownBy(() -> ConfigLoader.load(yaml("client-limits: {burst: 0}\n"), Map.of(), Map.of()))
+        .hasMessage("config: client-limits: burst must be at least 1 (got 0)");
+    assertThatThrownBy(() -> ConfigLoader.load(yaml("client-limits: {leases: many}\n"), Map.of(), Map.of()))
+        .hasMessageStartingWith("config: client-limits.leases: ")
+        .hasMessageNotContaining("\n");
+    Path f = yaml("client-limits:\n  rate: 5\n");
+    assertThatThrownBy(() -> ConfigLoader.load(f, Map.of(), Map.of()))
+        .hasMessage("config: client-limits.rate: unknown key (line 2 of " + f + ")");
   }
 
   @Test

@@ -71,6 +71,15 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aKeyOrValueThatBreaksLinesIsEscapedToKeepTheMessageOneLine() throws Exception {
+    Path f = yaml("\"raft\\nadress\": 127.0.0.1:7001\n");
+    assertThatThrownBy(() -> ConfigLoader.load(f, Map.of(), Map.of()))
+        .hasMessage("config: raft\\nadress: unknown key (line 1 of " + f + ")");
+    assertThatThrownBy(() -> ConfigLoader.load(yaml("id: \"a\\r\\u2028b\\x85\"\n"), Map.of(), Map.of()))
+        .hasMessage("config: id: 'a\\r\\u2028b\\u0085' must be letters, digits, '.', '_' or '-'");
+  }
+
+  @Test
   void aPeerWithoutAnAddressIsNamed() throws Exception {
     Path f = yaml(SQUAD.replace("{id: b, address: 127.0.0.1:7002, role: listener}", "{id: b}"));
     assertThatThrownBy(() -> ConfigLoader.load(f, Map.of(), Map.of()))

@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -170,7 +171,7 @@ public final class ConfigLoader {
     boolean unsafeLocalReads = readModeName.equals("unsafe-local");
     ReadMode readMode = unsafeLocalReads ? ReadMode.READ_INDEX : choice("read-mode", readModeName,
         Map.of("read-index", ReadMode.READ_INDEX, "leader-lease", ReadMode.LEADER_LEASE));
-    Path dataDir = Path.of(orDefault(values.get("data-dir"), "flotilla-data/" + id));
+    Path dataDir = path("data-dir", orDefault(values.get("data-dir"), "flotilla-data/" + id));
 
     List<FleetGroup> groups = f.groups == null || f.groups.isEmpty()
         ? List.of(AgentConfig.soloGroup(id, raft))
@@ -323,6 +324,14 @@ public final class ConfigLoader {
       out.add(group);
     }
     return out;
+  }
+
+  private static Path path(String key, String value) throws ConfigException {
+    try {
+      return Path.of(value);
+    } catch (InvalidPathException e) {
+      throw new ConfigException(key, "'" + value + "' is not a path: " + e.getReason());
+    }
   }
 
   private static HostPort hostPort(String key, String value) throws ConfigException {

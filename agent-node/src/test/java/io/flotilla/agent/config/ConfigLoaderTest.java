@@ -105,6 +105,9 @@ class ConfigLoaderTest {
         .hasMessage("config: limits: limits must be positive");
     assertThatThrownBy(() -> ConfigLoader.load(yaml("id: [a, b]\n"), Map.of(), Map.of()))
         .hasMessageStartingWith("config: id: ");
+    assertThatThrownBy(() -> ConfigLoader.load(yaml("data-dir: \"a\\0b\"\n"), Map.of(), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("config: data-dir: 'a\\u0000b' is not a path: Nul character not allowed");
   }
 
   @Test

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
 import io.flotilla.agent.InProcessAgents;
+import io.flotilla.agent.api.ClusterGrpc;
 import io.flotilla.agent.api.KVGrpc;
 import io.flotilla.agent.api.LeaseGrpc;
 import io.flotilla.agent.api.PutCall;
@@ -17,6 +18,7 @@ import io.flotilla.agent.api.WatchCreate;
 import io.flotilla.agent.api.WatchGrpc;
 import io.flotilla.agent.api.WatchReply;
 import io.flotilla.agent.api.LeaseCall;
+import io.flotilla.agent.api.MemberCall;
 import io.flotilla.consensus.proto.PutRequest;
 import io.flotilla.consensus.proto.RangeRequest;
 import io.grpc.CallOptions;
@@ -109,6 +111,18 @@ class AgentApiTest {
         LeaseCall.newBuilder().setId(4242).build()), Status.Code.NOT_FOUND, "lease 4242 not found");
     assertStatus(() -> kv(0).put(put("k", "v", 0).toBuilder().setGroup("no-such-group").build()),
         Status.Code.NOT_FOUND, "no group named no-such-group");
+  }
+
+  @Test
+  void movingTheLeadershipToNoMemberIsRefusedAtOnceAndTheLeaderStays() {
+    int leader = fleet.leaderIndex();
+    var cluster = ClusterGrpc.newBlockingStub(fleet.channel(0)).withDeadlineAfter(10, TimeUnit.SECONDS);
+    // An empty id is what an empty request carries; Ratis would take it as "step down".
+    assertStatus(() -> cluster.moveLeader(MemberCall.getDefaultInstance()), Status.Code.NOT_FOUND,
+        "no member  in the group");
+    assertStatus(() -> cluster.moveLeader(MemberCall.newBuilder().setId("n9").build()),
+        Status.Code.NOT_FOUND, "no member n9 in the group");
+    assertThat(fleet.leaderIndex()).isEqualTo(leader);
   }
 
   @Test

@@ -48,8 +48,9 @@ public final class ElectionService extends ElectionGrpc.ElectionImplBase {
       Deadline deadline = Context.current().getDeadline();
       Duration wait = deadline == null
           ? DEFAULT_CAMPAIGN : Duration.ofMillis(deadline.timeRemaining(TimeUnit.MILLISECONDS));
-      Leadership l = election(call.getGroup(), call.getName())
-          .campaign(call.getLease(), call.getValue(), wait);
+      // A caller that goes away stops the wait, and its candidacy is withdrawn.
+      Leadership l = Calls.untilCancelled(() -> election(call.getGroup(), call.getName())
+          .campaign(call.getLease(), call.getValue(), wait));
       return LeaderKey.newBuilder()
           .setGroup(groups.resolve(call.getGroup()))
           .setName(call.getName())

@@ -6,7 +6,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
 import io.flotilla.agent.InProcessAgents;
+import io.flotilla.agent.api.CampaignCall;
 import io.flotilla.agent.api.ClusterGrpc;
+import io.flotilla.agent.api.ElectionGrpc;
 import io.flotilla.agent.api.KVGrpc;
 import io.flotilla.agent.api.LeaseGrpc;
 import io.flotilla.agent.api.PutCall;
@@ -18,6 +20,7 @@ import io.flotilla.agent.api.WatchCreate;
 import io.flotilla.agent.api.WatchGrpc;
 import io.flotilla.agent.api.WatchReply;
 import io.flotilla.agent.api.LeaseCall;
+import io.flotilla.agent.api.LeaseGrantCall;
 import io.flotilla.agent.api.MemberCall;
 import io.flotilla.consensus.proto.PutRequest;
 import io.flotilla.consensus.proto.RangeRequest;
@@ -123,6 +126,24 @@ class AgentApiTest {
     assertStatus(() -> cluster.moveLeader(MemberCall.newBuilder().setId("n9").build()),
         Status.Code.NOT_FOUND, "no member n9 in the group");
     assertThat(fleet.leaderIndex()).isEqualTo(leader);
+  }
+
+  @Test
+  void aCampaignWhoseCallerGoesAwayStopsWaitingAndWithdraws() throws Exception {
+    var leases = LeaseGrpc.newBlockingStub(fleet.channel(0)).withDeadlineAfter(10, TimeUnit.SECONDS);
+    LeaseGrantCall minute = LeaseGrantCall.newBuilder().setTtlMillis(60_000).build();
+    CampaignCall campaign = CampaignCall.newBuilder().setName("abandoned").build();
+    ElectionGrpc.newBlockingStub(fleet.channel(0)).withDeadlineAfter(10, TimeUnit.SECONDS)
+        .campaign(campaign.toBuilder().setLease(leases.grant(minute).getId()).build());
+    // The second candidate waits behind the first, with no deadline, then its caller leaves.
+    var waiting = ElectionGrpc.newFutureStub(fleet.channel(1))
+        .campaign(campaign.toBuilder().setLease(leases.grant(minute).getId()).build());
+    RangeCall candidates = RangeCall.newBuilder().setRange(RangeRequest.newBuilder()
+        .setKey(ByteString.copyFromUtf8("election/abandoned/")).setPrefix(true)).build();
+    await().atMost(Duration.ofSeconds(10)).until(() -> kv(0).range(candidates).getKvsCount() == 2);
+    waiting.cancel(true);
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> kv(0).range(candidates).getKvsCount() == 1);
   }
 
   @Test

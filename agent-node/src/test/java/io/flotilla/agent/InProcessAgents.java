@@ -55,6 +55,10 @@ public final class InProcessAgents implements Closeable {
     return channels.get(i);
   }
 
+  public AgentNode node(int i) {
+    return nodes.get(i);
+  }
+
   public int apiPort(int i) {
     return nodes.get(i).apiPort();
   }

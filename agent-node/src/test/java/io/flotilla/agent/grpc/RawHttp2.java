@@ -14,9 +14,11 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -45,7 +47,6 @@ final class RawHttp2 implements Closeable {
 
   RawHttp2(int port) throws IOException {
     socket = new Socket("127.0.0.1", port);
-    socket.setSoTimeout(5_000);
     out = socket.getOutputStream();
     in = new DataInputStream(socket.getInputStream());
   }
@@ -92,6 +93,11 @@ final class RawHttp2 implements Closeable {
    * (GOAWAY or close), or five seconds pass; says what ended it.
    */
   String awaitEnd(int stream) throws IOException {
+    return awaitEnd(stream, Duration.ofSeconds(5));
+  }
+
+  String awaitEnd(int stream, Duration patience) throws IOException {
+    socket.setSoTimeout((int) patience.toMillis());
     ByteArrayOutputStream headerBlock = new ByteArrayOutputStream();
     try {
       while (true) {
@@ -128,7 +134,9 @@ final class RawHttp2 implements Closeable {
     } catch (EOFException e) {
       return "closed";
     } catch (SocketTimeoutException e) {
-      return "no answer";
+      return "no answer in " + patience.toMillis() + " ms";
+    } catch (SocketException e) {
+      return "reset (" + e.getMessage() + ")";
     }
   }
 

@@ -11,11 +11,13 @@ import io.grpc.Status;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Refuses a request that is not a valid protobuf message of its method's type with
- * {@code INVALID_ARGUMENT} naming the type. Left to gRPC, such a request fails with
- * {@code UNKNOWN} and a logged stack trace, which lets any client fill the node's log.
+ * {@code INVALID_ARGUMENT} naming the type, and so a call of a method that takes one request
+ * that brings none or several. Left to gRPC, the first fails with {@code UNKNOWN} and a logged
+ * stack trace, which lets any client fill the node's log, and the others with {@code INTERNAL}.
  */
 public final class MalformedRequests {
   private MalformedRequests() {}
@@ -61,9 +63,24 @@ public final class MalformedRequests {
           }
         })
         .build();
+    Status notOne = Status.INVALID_ARGUMENT.withDescription(
+        "malformed request: a " + method.getType().name().toLowerCase(Locale.ROOT)
+            + " call takes exactly one request message");
+    boolean one = method.getType().clientSendsOneMessage();
     return ServerMethodDefinition.create(lenient, (call, headers) ->
-        new MessageGate<>(call, handler.startCall(call, headers),
-            request -> request == null ? malformed : null));
+        new MessageGate<>(call, handler.startCall(call, headers), new MessageGate.Admission<>() {
+          private int requests;
+
+          @Override
+          public Status refusal(Q request) {
+            return request == null ? malformed : one && ++requests > 1 ? notOne : null;
+          }
+
+          @Override
+          public Status refusalAtHalfClose() {
+            return one && requests == 0 ? notOne : null;
+          }
+        }));
   }
 
   private static String typeName(MethodDescriptor.Marshaller<?> parser) {

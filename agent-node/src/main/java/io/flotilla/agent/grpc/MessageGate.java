@@ -5,10 +5,11 @@ import io.grpc.ServerCall;
 import io.grpc.Status;
 
 /**
- * A call's listener that hands each incoming message to the service only if it is admitted.
- * The first message refused ends the call: the service is told the call was cancelled (exactly
- * what it sees when a client goes away, so a stream's watches and keep-alives end as usual),
- * the client gets the refusal's status, and nothing more reaches the service.
+ * A call's listener that hands each incoming message, and the end of the client's messages, to
+ * the service only if it is admitted. The first refusal ends the call: the service is told the
+ * call was cancelled (exactly what it sees when a client goes away, so a stream's watches and
+ * keep-alives end as usual), the client gets the refusal's status, and nothing more reaches the
+ * service.
  *
  * @param <Q> the request type
  */
@@ -17,6 +18,11 @@ public final class MessageGate<Q> extends ServerCall.Listener<Q> {
   public interface Admission<Q> {
     /** Why {@code message} may not reach the service, or null when it may. */
     Status refusal(Q message);
+
+    /** Why the client may not end its messages now, or null when it may. */
+    default Status refusalAtHalfClose() {
+      return null;
+    }
   }
 
   private final ServerCall<Q, ?> call;
@@ -40,8 +46,25 @@ public final class MessageGate<Q> extends ServerCall.Listener<Q> {
     Status refusal = admission.refusal(message);
     if (refusal == null) {
       service.onMessage(message);
+    } else {
+      refuse(refusal);
+    }
+  }
+
+  @Override
+  public void onHalfClose() {
+    if (refused) {
       return;
     }
+    Status refusal = admission.refusalAtHalfClose();
+    if (refusal == null) {
+      service.onHalfClose();
+    } else {
+      refuse(refusal);
+    }
+  }
+
+  private void refuse(Status refusal) {
     refused = true;
     // The service first, so that it stops sending before the call is closed under it.
     service.onCancel();
@@ -49,13 +72,6 @@ public final class MessageGate<Q> extends ServerCall.Listener<Q> {
       call.close(refusal, new Metadata());
     } catch (IllegalStateException e) {
       // The service had closed the call meanwhile: there is no one left to tell.
-    }
-  }
-
-  @Override
-  public void onHalfClose() {
-    if (!refused) {
-      service.onHalfClose();
     }
   }
 

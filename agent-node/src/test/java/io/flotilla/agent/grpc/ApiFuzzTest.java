@@ -413,6 +413,11 @@ class ApiFuzzTest {
     answers.put("unknown method", answerTo(port, "flotilla.api.v1.KV/Nothing",
         RawHttp2.grpcMessage(0, valid.length, valid)));
     answers.put("valid put", answerTo(port, put, RawHttp2.grpcMessage(0, valid.length, valid)));
+    answers.put("unary call without a message", answerTo(port, put, new byte[0]));
+    byte[] one = RawHttp2.grpcMessage(0, valid.length, valid);
+    byte[] two = Arrays.copyOf(one, 2 * one.length);
+    System.arraycopy(one, 0, two, one.length, one.length);
+    answers.put("unary call with two messages", answerTo(port, put, two));
     try (RawHttp2 h2 = new RawHttp2(port)) {
       h2.start().send(RawHttp2.frame(RawHttp2.HEADERS, RawHttp2.END_HEADERS, 1,
           new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff}));
@@ -424,6 +429,10 @@ class ApiFuzzTest {
     assertThat(answers.get("unknown method")).startsWith("grpc-status 12");
     assertThat(answers.get("message over the size limit")).startsWith("grpc-status 8");
     assertThat(answers.get("header block that is not HPACK")).startsWith("GOAWAY");
+    assertThat(answers.get("unary call without a message")).isEqualTo(
+        "grpc-status 3 malformed request: a unary call takes exactly one request message");
+    assertThat(answers.get("unary call with two messages")).isEqualTo(
+        "grpc-status 3 malformed request: a unary call takes exactly one request message");
     // Both INTERNAL answers come from grpc-java's transport, before any service code runs.
     assertThat(answers.get("message shorter than its length prefix, stream ended"))
         .isEqualTo("grpc-status 13 Encountered end-of-stream mid-frame");

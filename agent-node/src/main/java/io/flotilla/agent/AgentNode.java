@@ -10,13 +10,16 @@ import io.flotilla.agent.grpc.ElectionService;
 import io.flotilla.agent.grpc.Groups;
 import io.flotilla.agent.grpc.KvService;
 import io.flotilla.agent.grpc.LeaseService;
+import io.flotilla.agent.grpc.MalformedRequests;
 import io.flotilla.agent.grpc.StatusService;
 import io.flotilla.agent.grpc.WatchService;
+import io.flotilla.agent.limits.ClientLimiter;
 import io.flotilla.agent.metrics.GroupMonitor;
 import io.flotilla.agent.metrics.MetricsEndpoint;
 import io.flotilla.agent.metrics.NodeMetrics;
 import io.flotilla.agent.trust.AgentTrust;
 import io.flotilla.consensus.client.FleetClient;
+import io.flotilla.consensus.proto.LeaseInfo;
 import io.flotilla.consensus.server.FleetGroup;
 import io.flotilla.consensus.server.FleetPeer;
 import io.flotilla.consensus.server.FleetServer;
@@ -40,6 +43,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -117,17 +121,22 @@ public final class AgentNode implements Closeable {
         return t;
       });
       timer.scheduleWithFixedDelay(monitor::poll, 0, 200, TimeUnit.MILLISECONDS);
+      ClientLimiter limiter = new ClientLimiter(config.clientLimits(), nodeMetrics[0],
+          group -> clients.get(group).leasesAsync().thenApply(r -> r.getLeasesList().stream()
+              .map(LeaseInfo::getId).collect(Collectors.toSet())));
+      timer.scheduleWithFixedDelay(limiter::sweep, 30, 30, TimeUnit.SECONDS);
       StatusService status = new StatusService(groups, server, Version.get(),
           config.apiAddress().toString());
       NettyServerBuilder api = NettyServerBuilder.forAddress(
           new InetSocketAddress(config.apiAddress().host(), config.apiAddress().port()));
       AccessInterceptor access = config.access() == null ? null
           : new AccessInterceptor(new AccessPolicy(config.access()));
+      // Interceptors run last-added first: a call without a certificate is refused, then its
+      // caller is named, held to the rate limit, and checked against the access list.
       if (access != null) {
         api.intercept(access);
       }
-      // Interceptors run last-added first: the caller is named before access is checked.
-      api.intercept(Caller.interceptor());
+      api.intercept(limiter.rateLimit()).intercept(Caller.interceptor());
       if (trust != null) {
         api.sslContext(trust.apiServer()).intercept(trust.requireClient());
         nodeMetrics[0].exposeCount("flotilla_tls_refusals", "Certificates refused on Raft "
@@ -142,13 +151,13 @@ public final class AgentNode implements Closeable {
             "API calls refused by the access list", Tags.empty(), access, AccessInterceptor::denied);
       }
       grpc = api
-          .addService(new KvService(groups, config.id(), nodeMetrics[0],
-              config.unsafeLocalReads()))
-          .addService(new LeaseService(groups))
-          .addService(new WatchService(groups))
-          .addService(new ElectionService(groups))
-          .addService(new ClusterService(groups, server, status))
-          .addService(status)
+          .addService(MalformedRequests.refused(new KvService(groups, config.id(),
+              nodeMetrics[0], config.unsafeLocalReads())))
+          .addService(MalformedRequests.refused(new LeaseService(groups, limiter.leases())))
+          .addService(MalformedRequests.refused(new WatchService(groups, limiter.watches())))
+          .addService(MalformedRequests.refused(new ElectionService(groups, limiter.watches())))
+          .addService(MalformedRequests.refused(new ClusterService(groups, server, status)))
+          .addService(MalformedRequests.refused(status))
           .callExecutor(new DirectKeyCalls())
           .build()
           .start();

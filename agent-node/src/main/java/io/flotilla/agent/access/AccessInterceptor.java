@@ -129,6 +129,11 @@ public final class AccessInterceptor implements ServerInterceptor {
 
       @Override
       public void onMessage(Q message) {
+        if (message == null) {
+          // Did not parse: the service's MalformedRequests gate refuses it.
+          super.onMessage(message);
+          return;
+        }
         List<ByteString> keys = need.writes().apply(message);
         Role role = keys.isEmpty() ? need.role() : Role.WRITE;
         Optional<String> refusal = policy.refusal(client, role, keys);

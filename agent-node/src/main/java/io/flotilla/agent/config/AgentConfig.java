@@ -2,6 +2,7 @@ package io.flotilla.agent.config;
 
 import io.flotilla.agent.access.AccessRule;
 import io.flotilla.agent.trust.TlsFiles;
+import io.flotilla.agent.limits.ClientLimits;
 import io.flotilla.consensus.kv.Limits;
 import io.flotilla.consensus.server.FleetGroup;
 import io.flotilla.consensus.server.FleetPeer;
@@ -24,6 +25,7 @@ import java.util.List;
  * @param groups the Raft groups this node belongs to; the first is the default for API calls
  * @param limits bounds on keys, values, transactions, leases and watch history; the same on
  *     every member of a group
+ * @param clientLimits how much of this node's API one client may use
  * @param unsafeLocalReads serve linearizable reads from this node's own state, without asking
  *     the leader: NOT linearizable, stale under partitions. Exists only to show that the chaos
  *     suite catches such a bug ({@code read-mode: unsafe-local}).
@@ -48,6 +50,7 @@ public record AgentConfig(
     List<FleetGroup> groups,
     java.util.Set<String> joining,
     Limits limits,
+    ClientLimits clientLimits,
     boolean unsafeLocalReads,
     TlsFiles tls,
     List<AccessRule> access,

@@ -14,6 +14,7 @@ import io.flotilla.agent.trust.FleetCa;
 import io.flotilla.agent.trust.TlsFiles;
 import io.flotilla.agent.trust.TrustFileException;
 import io.flotilla.consensus.identity.ProposalSignature;
+import io.flotilla.agent.limits.ClientLimits;
 import io.flotilla.consensus.kv.Limits;
 import io.flotilla.consensus.server.FleetGroup;
 import io.flotilla.consensus.server.FleetPeer;
@@ -23,6 +24,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.util.ArrayList;
@@ -66,6 +68,12 @@ import java.util.Set;
  *                                            #  proposal it sends with it, as agent `id`
  * signed-proposals: optional   # optional | required: the groups apply only signed proposals
  *                              #  of enrolled agents; the same on every member of a group
+ * client-limits:            # per client of this node's API (certificate name, else IP address);
+ *                           #  0 turns a limit off; over a limit: RESOURCE_EXHAUSTED; defaults shown
+ *   requests-per-second: 50000   # calls, and stream messages after a stream's first
+ *   burst: 50000            # requests at once beyond the rate (default: requests-per-second)
+ *   watches: 1000           # watches held at once (Watch streams' watches, Election observes)
+ *   leases: 1000            # live leases granted through this node
  * groups:
  *   - id: squad-1
  *     members:
@@ -101,6 +109,7 @@ public final class ConfigLoader {
     public String readMode;
     public List<GroupEntry> groups;
     public LimitsEntry limits;
+    public ClientLimitsEntry clientLimits;
     public TlsEntry tls;
     public List<AccessEntry> access;
     public String identityKey;
@@ -129,6 +138,15 @@ public final class ConfigLoader {
     public long minLeaseTtlMs = Limits.DEFAULT.minLeaseTtlMillis();
     public long maxLeaseTtlMs = Limits.DEFAULT.maxLeaseTtlMillis();
     public int watchHistory = Limits.DEFAULT.watchHistory();
+  }
+
+  @SuppressWarnings("unused")
+  static final class ClientLimitsEntry {
+    public int requestsPerSecond = ClientLimits.DEFAULT.requestsPerSecond();
+    /** Null means as many as requests-per-second. */
+    public Integer burst;
+    public int watches = ClientLimits.DEFAULT.watches();
+    public int leases = ClientLimits.DEFAULT.leases();
   }
 
   @SuppressWarnings("unused")
@@ -191,7 +209,7 @@ public final class ConfigLoader {
     boolean unsafeLocalReads = readModeName.equals("unsafe-local");
     ReadMode readMode = unsafeLocalReads ? ReadMode.READ_INDEX : choice("read-mode", readModeName,
         Map.of("read-index", ReadMode.READ_INDEX, "leader-lease", ReadMode.LEADER_LEASE));
-    Path dataDir = Path.of(orDefault(values.get("data-dir"), "flotilla-data/" + id));
+    Path dataDir = path("data-dir", orDefault(values.get("data-dir"), "flotilla-data/" + id));
 
     List<FleetGroup> groups = f.groups == null || f.groups.isEmpty()
         ? List.of(AgentConfig.soloGroup(id, raft))
@@ -215,7 +233,8 @@ public final class ConfigLoader {
     boolean requireSignedProposals = choice("signed-proposals",
         orDefault(f.signedProposals, "optional"), Map.of("optional", false, "required", true));
     return new AgentConfig(id, dataDir, raft, api, metrics, profile, readMode, groups, joining,
-        limits, unsafeLocalReads, tls, access, identityKey, requireSignedProposals);
+        limits, clientLimits(f.clientLimits), unsafeLocalReads, tls, access, identityKey,
+        requireSignedProposals);
   }
 
   private static PrivateKey identityKey(String file) throws ConfigException {
@@ -273,6 +292,19 @@ public final class ConfigLoader {
       rules.add(new AccessRule(e.client, role, e.prefix));
     }
     return rules;
+
+  }
+
+  private static ClientLimits clientLimits(ClientLimitsEntry e) throws ConfigException {
+    if (e == null) {
+      return ClientLimits.DEFAULT;
+    }
+    try {
+      return new ClientLimits(e.requestsPerSecond,
+          e.burst == null ? e.requestsPerSecond : e.burst, e.watches, e.leases);
+    } catch (IllegalArgumentException ex) {
+      throw new ConfigException("client-limits", ex.getMessage());
+    }
   }
 
   /**
@@ -401,6 +433,14 @@ public final class ConfigLoader {
       out.add(group);
     }
     return out;
+  }
+
+  private static Path path(String key, String value) throws ConfigException {
+    try {
+      return Path.of(value);
+    } catch (InvalidPathException e) {
+      throw new ConfigException(key, "'" + value + "' is not a path: " + e.getReason());
+    }
   }
 
   private static HostPort hostPort(String key, String value) throws ConfigException {

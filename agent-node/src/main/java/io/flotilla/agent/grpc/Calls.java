@@ -1,5 +1,6 @@
 package io.flotilla.agent.grpc;
 
+import io.grpc.Context;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
@@ -26,6 +27,37 @@ final class Calls {
 
   interface Work<T> {
     T run() throws Exception;
+  }
+
+  /**
+   * Runs blocking work that the call's end interrupts: the client going away, or its deadline
+   * passing. Without it, a caller that gave up would still hold a thread (and whatever the
+   * work holds) for as long as the work would have waited.
+   */
+  static <T> T untilCancelled(Work<T> work) throws Exception {
+    Thread worker = Thread.currentThread();
+    boolean[] state = new boolean[2]; // done, interrupted; guarded by state
+    Context.CancellationListener interrupt = context -> {
+      synchronized (state) {
+        if (!state[0]) {
+          state[1] = true;
+          worker.interrupt();
+        }
+      }
+    };
+    Context.current().addListener(interrupt, Runnable::run);
+    try {
+      return work.run();
+    } finally {
+      Context.current().removeListener(interrupt);
+      synchronized (state) {
+        state[0] = true;
+        if (state[1]) {
+          // The interrupt was ours; the thread goes back to gRPC's pool without it.
+          Thread.interrupted();
+        }
+      }
+    }
   }
 
   /** Runs blocking work on the calling gRPC thread and completes the call with its result. */

@@ -8,27 +8,34 @@ import io.flotilla.agent.api.LeaderReply;
 import io.flotilla.agent.api.ProclaimCall;
 import io.flotilla.agent.api.ProclaimReply;
 import io.flotilla.agent.api.ResignReply;
+import io.flotilla.agent.limits.WatchQuota;
 import io.flotilla.consensus.election.Election;
 import io.flotilla.consensus.election.Leadership;
 import io.flotilla.consensus.client.Watch;
 import io.flotilla.consensus.proto.KeyValue;
 import io.grpc.Context;
 import io.grpc.Deadline;
+import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
-/** The election recipe for callers that hold their own lease. */
+/**
+ * The election recipe for callers that hold their own lease. An Observe call is a watch: it
+ * counts against the caller's {@code client-limits.watches} until it ends.
+ */
 public final class ElectionService extends ElectionGrpc.ElectionImplBase {
   /** How long a campaign may wait when the caller sets no deadline. */
   private static final Duration DEFAULT_CAMPAIGN = Duration.ofMinutes(10);
 
   private final Groups groups;
+  private final WatchQuota watches;
 
-  public ElectionService(Groups groups) {
+  public ElectionService(Groups groups, WatchQuota watches) {
     this.groups = groups;
+    this.watches = watches;
   }
 
   private Election election(String group, String name) {
@@ -41,8 +48,9 @@ public final class ElectionService extends ElectionGrpc.ElectionImplBase {
       Deadline deadline = Context.current().getDeadline();
       Duration wait = deadline == null
           ? DEFAULT_CAMPAIGN : Duration.ofMillis(deadline.timeRemaining(TimeUnit.MILLISECONDS));
-      Leadership l = election(call.getGroup(), call.getName())
-          .campaign(call.getLease(), call.getValue(), wait);
+      // A caller that goes away stops the wait, and its candidacy is withdrawn.
+      Leadership l = Calls.untilCancelled(() -> election(call.getGroup(), call.getName())
+          .campaign(call.getLease(), call.getValue(), wait));
       return LeaderKey.newBuilder()
           .setGroup(groups.resolve(call.getGroup()))
           .setName(call.getName())
@@ -80,6 +88,12 @@ public final class ElectionService extends ElectionGrpc.ElectionImplBase {
   @Override
   public void observe(ElectionCall call, StreamObserver<LeaderReply> out) {
     ServerCallStreamObserver<LeaderReply> stream = (ServerCallStreamObserver<LeaderReply>) out;
+    String caller = Caller.current();
+    Status refusal = watches.acquire(caller);
+    if (refusal != null) {
+      out.onError(refusal.asRuntimeException());
+      return;
+    }
     try {
       Watch watch = election(call.getGroup(), call.getName()).observe(holder -> {
         synchronized (stream) {
@@ -88,8 +102,13 @@ public final class ElectionService extends ElectionGrpc.ElectionImplBase {
           }
         }
       });
-      stream.setOnCancelHandler(watch::close);
+      // The call ends only by the client going away (or its deadline passing): a cancel.
+      stream.setOnCancelHandler(() -> {
+        watch.close();
+        watches.release(caller);
+      });
     } catch (RuntimeException e) {
+      watches.release(caller);
       out.onError(Errors.toStatus(e));
     }
   }

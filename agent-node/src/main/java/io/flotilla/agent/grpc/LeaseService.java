@@ -4,26 +4,34 @@ import io.flotilla.agent.api.GroupCall;
 import io.flotilla.agent.api.LeaseCall;
 import io.flotilla.agent.api.LeaseGrantCall;
 import io.flotilla.agent.api.LeaseGrpc;
+import io.flotilla.agent.limits.LeaseQuota;
 import io.flotilla.consensus.proto.LeaseGrantResponse;
 import io.flotilla.consensus.proto.LeaseKeepAliveResponse;
 import io.flotilla.consensus.proto.LeaseListResponse;
 import io.flotilla.consensus.proto.LeaseRevokeResponse;
+import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 
-/** Leases: grant, revoke, list, and a keep-alive stream. */
+/**
+ * Leases: grant, revoke, list, and a keep-alive stream. A grant over the caller's
+ * {@code client-limits.leases} is refused with {@code RESOURCE_EXHAUSTED}.
+ */
 public final class LeaseService extends LeaseGrpc.LeaseImplBase {
   private final Groups groups;
+  private final LeaseQuota quota;
 
-  public LeaseService(Groups groups) {
+  public LeaseService(Groups groups, LeaseQuota quota) {
     this.groups = groups;
+    this.quota = quota;
   }
 
   @Override
   public void grant(LeaseGrantCall call, StreamObserver<LeaseGrantResponse> out) {
     try {
-      Calls.reply(groups.client(call.getGroup())
-          .grantLeaseAsync(Duration.ofMillis(call.getTtlMillis())), out);
+      var client = groups.client(call.getGroup());
+      Calls.reply(quota.grant(Caller.current(), groups.resolve(call.getGroup()),
+          () -> client.grantLeaseAsync(Duration.ofMillis(call.getTtlMillis()))), out);
     } catch (RuntimeException e) {
       out.onError(Errors.toStatus(e));
     }
@@ -31,8 +39,15 @@ public final class LeaseService extends LeaseGrpc.LeaseImplBase {
 
   @Override
   public void revoke(LeaseCall call, StreamObserver<LeaseRevokeResponse> out) {
+    String caller = Caller.current();
     try {
-      Calls.reply(groups.client(call.getGroup()).revokeLeaseAsync(call.getId()), out);
+      Calls.reply(groups.client(call.getGroup()).revokeLeaseAsync(call.getId())
+          .whenComplete((reply, error) -> {
+            if (error == null
+                || Errors.toStatus(error).getStatus().getCode() == Status.Code.NOT_FOUND) {
+              quota.revoked(caller, groups.resolve(call.getGroup()), call.getId());
+            }
+          }), out);
     } catch (RuntimeException e) {
       out.onError(Errors.toStatus(e));
     }

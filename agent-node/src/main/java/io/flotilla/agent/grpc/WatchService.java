@@ -4,6 +4,7 @@ import io.flotilla.agent.api.WatchCall;
 import io.flotilla.agent.api.WatchCreate;
 import io.flotilla.agent.api.WatchGrpc;
 import io.flotilla.agent.api.WatchReply;
+import io.flotilla.agent.limits.WatchQuota;
 import io.flotilla.consensus.client.FleetException;
 import io.flotilla.consensus.client.Watch;
 import io.flotilla.consensus.client.WatchListener;
@@ -16,28 +17,35 @@ import java.util.Map;
 
 /**
  * Watches over one bidirectional stream. Each watch delivers every committed event on its
- * keys once, in revision order, across leader changes; ending the stream ends its watches.
+ * keys once, in revision order, across leader changes; ending the stream ends its watches. A
+ * watch over the client's {@code client-limits.watches} is canceled at once with
+ * {@code RESOURCE_EXHAUSTED}; the stream and its other watches go on.
  */
 public final class WatchService extends WatchGrpc.WatchImplBase {
   private final Groups groups;
+  private final WatchQuota quota;
 
-  public WatchService(Groups groups) {
+  public WatchService(Groups groups, WatchQuota quota) {
     this.groups = groups;
+    this.quota = quota;
   }
 
   @Override
   public StreamObserver<WatchCall> watch(StreamObserver<WatchReply> out) {
-    return new Session(out);
+    return new Session(out, Caller.current());
   }
 
   private final class Session implements StreamObserver<WatchCall> {
     private final StreamObserver<WatchReply> out;
+    private final String caller;
+    /** Every watch in here holds one of the caller's quota, released when it leaves. */
     private final Map<Long, Watch> watches = new HashMap<>();
     private long nextId = 1;
     private boolean ended;
 
-    Session(StreamObserver<WatchReply> out) {
+    Session(StreamObserver<WatchReply> out, String caller) {
       this.out = out;
+      this.caller = caller;
     }
 
     @Override
@@ -54,8 +62,15 @@ public final class WatchService extends WatchGrpc.WatchImplBase {
 
     private void create(WatchCreate c) {
       long id = nextId++;
+      boolean counted = false;
       try {
         var client = groups.client(c.getGroup());
+        Status refusal = quota.acquire(caller);
+        if (refusal != null) {
+          send(canceled(id, refusal));
+          return;
+        }
+        counted = true;
         send(WatchReply.newBuilder().setWatchId(id).setCreated(true).build());
         watches.put(id, client.watch(c.getKey(), c.getPrefix(), c.getStartRevision(),
             new WatchListener() {
@@ -70,6 +85,9 @@ public final class WatchService extends WatchGrpc.WatchImplBase {
               }
             }));
       } catch (RuntimeException e) {
+        if (counted) {
+          quota.release(caller);
+        }
         send(canceled(id, Errors.toStatus(e).getStatus()));
       }
     }
@@ -78,6 +96,7 @@ public final class WatchService extends WatchGrpc.WatchImplBase {
       Watch w = watches.remove(id);
       if (w != null) {
         w.close();
+        quota.release(caller);
         send(canceled(id, why));
       }
     }
@@ -112,7 +131,10 @@ public final class WatchService extends WatchGrpc.WatchImplBase {
         return false;
       }
       ended = true;
-      watches.values().forEach(Watch::close);
+      watches.values().forEach(w -> {
+        w.close();
+        quota.release(caller);
+      });
       watches.clear();
       return true;
     }

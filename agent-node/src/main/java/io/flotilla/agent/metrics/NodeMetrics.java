@@ -2,6 +2,7 @@ package io.flotilla.agent.metrics;
 
 import io.flotilla.agent.grpc.KvService;
 import io.flotilla.consensus.proto.ProposalRejections;
+import io.flotilla.agent.limits.Rejections;
 import io.flotilla.consensus.server.FleetServer;
 import io.flotilla.consensus.server.GroupStatus;
 import io.micrometer.core.instrument.Counter;
@@ -25,17 +26,21 @@ import org.apache.ratis.metrics.MetricRegistryInfo;
 import org.apache.ratis.metrics.RatisMetricRegistry;
 
 /**
- * The node's Prometheus metrics, all tagged with the group: Raft state from the
+ * The node's Prometheus metrics: tagged with the group, Raft state from the
  * {@link GroupMonitor}, election counts from Ratis's own per-member registry, and write
- * latency measured at the API.
+ * latency measured at the API; tagged with the limit, the requests refused by
+ * {@code client-limits}.
  */
-public final class NodeMetrics implements KvService.WriteMetrics {
+public final class NodeMetrics implements KvService.WriteMetrics, Rejections {
   /** The reasons a group refuses proposals, as the {@code reason} tag names them. */
   private static final Map<String, ToLongFunction<ProposalRejections>> REJECTIONS = Map.of(
       "forged", ProposalRejections::getForged,
       "replayed", ProposalRejections::getReplayed,
       "unenrolled", ProposalRejections::getUnenrolled,
       "unsigned", ProposalRejections::getUnsigned);
+  /** The keys of {@code client-limits} that refuse requests. */
+  private static final List<String> CLIENT_LIMITS =
+      List.of("requests-per-second", "watches", "leases");
 
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -45,6 +50,7 @@ public final class NodeMetrics implements KvService.WriteMetrics {
   private final Map<String, Counter> snapshots = new HashMap<>();
   private final Map<String, Timer> commitLatency = new HashMap<>();
   private final Map<String, MultiGauge> followerLag = new HashMap<>();
+  private final Map<String, Counter> limitRejections = new HashMap<>();
 
   public NodeMetrics(FleetServer server, GroupMonitor monitor) {
     this.server = server;
@@ -83,6 +89,11 @@ public final class NodeMetrics implements KvService.WriteMetrics {
           .description("Proposals the group refused (forged or replayed signature, agent not "
               + "enrolled, unsigned where required), from this node's replica")
           .tags("group", g, "reason", reason).register(registry));
+    }
+    for (String limit : CLIENT_LIMITS) {
+      limitRejections.put(limit, Counter.builder("flotilla_client_limit_rejections")
+          .description("API requests refused because their client was over a client-limits limit")
+          .tags("limit", limit).register(registry));
     }
   }
 
@@ -165,6 +176,11 @@ public final class NodeMetrics implements KvService.WriteMetrics {
       ToLongFunction<T> count) {
     FunctionCounter.builder(name, owner, o -> count.applyAsLong(o))
         .description(help).tags(tags).register(registry);
+  }
+
+  @Override
+  public void rejected(String limit) {
+    limitRejections.get(limit).increment();
   }
 
   /** The Prometheus text exposition of every metric. */

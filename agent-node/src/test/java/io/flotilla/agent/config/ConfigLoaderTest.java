@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.flotilla.agent.trust.FleetCa;
+import io.flotilla.agent.limits.ClientLimits;
 import io.flotilla.consensus.server.FleetPeer;
 import io.flotilla.consensus.server.TuningProfile;
 import java.io.IOException;
@@ -141,6 +142,15 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aKeyOrValueThatBreaksLinesIsEscapedToKeepTheMessageOneLine() throws Exception {
+    Path f = yaml("\"raft\\nadress\": 127.0.0.1:7001\n");
+    assertThatThrownBy(() -> ConfigLoader.load(f, Map.of(), Map.of()))
+        .hasMessage("config: raft\\nadress: unknown key (line 1 of " + f + ")");
+    assertThatThrownBy(() -> ConfigLoader.load(yaml("id: \"a\\r\\u2028b\\x85\"\n"), Map.of(), Map.of()))
+        .hasMessage("config: id: 'a\\r\\u2028b\\u0085' must be letters, digits, '.', '_' or '-'");
+  }
+
+  @Test
   void aPeerWithoutAnAddressIsNamed() throws Exception {
     Path f = yaml(SQUAD.replace("{id: b, address: 127.0.0.1:7002, role: listener}", "{id: b}"));
     assertThatThrownBy(() -> ConfigLoader.load(f, Map.of(), Map.of()))
@@ -166,6 +176,34 @@ class ConfigLoaderTest {
         .hasMessage("config: limits: limits must be positive");
     assertThatThrownBy(() -> ConfigLoader.load(yaml("id: [a, b]\n"), Map.of(), Map.of()))
         .hasMessageStartingWith("config: id: ");
+    assertThatThrownBy(() -> ConfigLoader.load(yaml("data-dir: \"a\\0b\"\n"), Map.of(), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("config: data-dir: 'a\\u0000b' is not a path: Nul character not allowed");
+  }
+
+  @Test
+  void clientLimitsHaveSafeDefaultsAndTheirBurstFollowsTheRate() throws Exception {
+    assertThat(ConfigLoader.load(null, Map.of(), Map.of()).clientLimits())
+        .isEqualTo(ClientLimits.DEFAULT);
+    AgentConfig c = ConfigLoader.load(
+        yaml("client-limits: {requests-per-second: 100, watches: 0}\n"), Map.of(), Map.of());
+    assertThat(c.clientLimits()).isEqualTo(
+        new ClientLimits(100, 100, 0, ClientLimits.DEFAULT.leases()));
+  }
+
+  @Test
+  void badClientLimitsNameTheirKey() throws Exception {
+    assertThatThrownBy(() -> ConfigLoader.load(yaml("client-limits: {watches: -1}\n"), Map.of(), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("config: client-limits: watches must not be negative (got -1; 0 turns the limit off)");
+    assertThatThrownBy(() -> ConfigLoader.load(yaml("client-limits: {burst: 0}\n"), Map.of(), Map.of()))
+        .hasMessage("config: client-limits: burst must be at least 1 (got 0)");
+    assertThatThrownBy(() -> ConfigLoader.load(yaml("client-limits: {leases: many}\n"), Map.of(), Map.of()))
+        .hasMessageStartingWith("config: client-limits.leases: ")
+        .hasMessageNotContaining("\n");
+    Path f = yaml("client-limits:\n  rate: 5\n");
+    assertThatThrownBy(() -> ConfigLoader.load(f, Map.of(), Map.of()))
+        .hasMessage("config: client-limits.rate: unknown key (line 2 of " + f + ")");
   }
 
   @Test

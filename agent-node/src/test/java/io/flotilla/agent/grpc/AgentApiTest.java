@@ -6,6 +6,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
 import io.flotilla.agent.InProcessAgents;
+import io.flotilla.agent.api.CampaignCall;
+import io.flotilla.agent.api.ClusterGrpc;
+import io.flotilla.agent.api.ElectionGrpc;
 import io.flotilla.agent.api.KVGrpc;
 import io.flotilla.agent.api.LeaseGrpc;
 import io.flotilla.agent.api.PutCall;
@@ -17,11 +20,20 @@ import io.flotilla.agent.api.WatchCreate;
 import io.flotilla.agent.api.WatchGrpc;
 import io.flotilla.agent.api.WatchReply;
 import io.flotilla.agent.api.LeaseCall;
+import io.flotilla.agent.api.LeaseGrantCall;
+import io.flotilla.agent.api.MemberCall;
 import io.flotilla.consensus.proto.PutRequest;
 import io.flotilla.consensus.proto.RangeRequest;
+import io.grpc.CallOptions;
+import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -103,6 +115,62 @@ class AgentApiTest {
     assertStatus(() -> kv(0).put(put("k", "v", 0).toBuilder().setGroup("no-such-group").build()),
         Status.Code.NOT_FOUND, "no group named no-such-group");
   }
+
+  @Test
+  void movingTheLeadershipToNoMemberIsRefusedAtOnceAndTheLeaderStays() {
+    int leader = fleet.leaderIndex();
+    var cluster = ClusterGrpc.newBlockingStub(fleet.channel(0)).withDeadlineAfter(10, TimeUnit.SECONDS);
+    // An empty id is what an empty request carries; Ratis would take it as "step down".
+    assertStatus(() -> cluster.moveLeader(MemberCall.getDefaultInstance()), Status.Code.NOT_FOUND,
+        "no member  in the group");
+    assertStatus(() -> cluster.moveLeader(MemberCall.newBuilder().setId("n9").build()),
+        Status.Code.NOT_FOUND, "no member n9 in the group");
+    assertThat(fleet.leaderIndex()).isEqualTo(leader);
+  }
+
+  @Test
+  void aCampaignWhoseCallerGoesAwayStopsWaitingAndWithdraws() throws Exception {
+    var leases = LeaseGrpc.newBlockingStub(fleet.channel(0)).withDeadlineAfter(10, TimeUnit.SECONDS);
+    LeaseGrantCall minute = LeaseGrantCall.newBuilder().setTtlMillis(60_000).build();
+    CampaignCall campaign = CampaignCall.newBuilder().setName("abandoned").build();
+    ElectionGrpc.newBlockingStub(fleet.channel(0)).withDeadlineAfter(10, TimeUnit.SECONDS)
+        .campaign(campaign.toBuilder().setLease(leases.grant(minute).getId()).build());
+    // The second candidate waits behind the first, with no deadline, then its caller leaves.
+    var waiting = ElectionGrpc.newFutureStub(fleet.channel(1))
+        .campaign(campaign.toBuilder().setLease(leases.grant(minute).getId()).build());
+    RangeCall candidates = RangeCall.newBuilder().setRange(RangeRequest.newBuilder()
+        .setKey(ByteString.copyFromUtf8("election/abandoned/")).setPrefix(true)).build();
+    await().atMost(Duration.ofSeconds(10)).until(() -> kv(0).range(candidates).getKvsCount() == 2);
+    waiting.cancel(true);
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> kv(0).range(candidates).getKvsCount() == 1);
+  }
+
+  @Test
+  void aRequestThatIsNotProtobufIsRefusedAsInvalid() {
+    MethodDescriptor<byte[], byte[]> put = KVGrpc.getPutMethod().toBuilder(BYTES, BYTES).build();
+    byte[] garbage = {(byte) 0xff, 1, 2};
+    assertStatus(() -> ClientCalls.blockingUnaryCall(fleet.channel(0), put,
+            CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), garbage),
+        Status.Code.INVALID_ARGUMENT, "malformed request: not a valid flotilla.api.v1.PutCall message");
+    assertThat(kv(0).put(put("after-garbage", "x", 0)).getRevision()).isPositive();
+  }
+
+  private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
+    @Override
+    public InputStream stream(byte[] value) {
+      return new ByteArrayInputStream(value);
+    }
+
+    @Override
+    public byte[] parse(InputStream in) {
+      try {
+        return in.readAllBytes();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  };
 
   @Test
   void aWatchFromACompactedRevisionIsCanceledWithOutOfRange() throws Exception {

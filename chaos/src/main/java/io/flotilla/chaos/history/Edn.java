@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The small part of EDN that histories use, read and written by hand: {@code nil}, booleans,
@@ -13,9 +14,15 @@ import java.util.Map;
  * full EDN library would be a dependency for no gain here.
  */
 final class Edn {
+  /**
+   * Deepest nesting of collections read. Histories nest a few levels; the parser recurses per
+   * level, so a line of many opening brackets would otherwise overflow the stack.
+   */
+  static final int MAX_DEPTH = 100;
 
   private final String text;
   private int pos;
+  private int depth;
 
   private Edn(String text) {
     this.text = text;
@@ -104,17 +111,17 @@ final class Edn {
     switch (c) {
       case '{':
         pos++;
-        return map();
+        return nested(this::map);
       case '[':
         pos++;
-        return sequence(']');
+        return nested(() -> sequence(']'));
       case '(':
         pos++;
-        return sequence(')');
+        return nested(() -> sequence(')'));
       case '#':
         if (pos + 1 < text.length() && text.charAt(pos + 1) == '{') {
           pos += 2;
-          return sequence('}');
+          return nested(() -> sequence('}'));
         }
         throw error("tagged literals are not supported");
       case '"':
@@ -130,6 +137,15 @@ final class Edn {
       default:
         return atom();
     }
+  }
+
+  private Object nested(Supplier<Object> collection) {
+    if (++depth > MAX_DEPTH) {
+      throw error("nested deeper than " + MAX_DEPTH + " levels");
+    }
+    Object value = collection.get();
+    depth--;
+    return value;
   }
 
   private Map<Object, Object> map() {

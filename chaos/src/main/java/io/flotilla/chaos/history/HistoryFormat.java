@@ -2,6 +2,7 @@ package io.flotilla.chaos.history;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,7 +60,7 @@ public enum HistoryFormat {
    * Guesses the format of {@code file} from its extension ({@code .edn}, {@code .log}, {@code
    * .jsonl}, {@code .ndjson}, {@code .json}) or else from its first non-blank line.
    *
-   * @return empty when neither tells
+   * @return empty when neither tells, as for a file that is not UTF-8 text
    */
   public static Optional<HistoryFormat> guess(Path file) throws IOException {
     String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
@@ -89,6 +90,8 @@ public enum HistoryFormat {
         }
         return Optional.empty();
       }
+    } catch (CharacterCodingException e) {
+      return Optional.empty();
     }
     return Optional.empty();
   }

@@ -116,4 +116,13 @@ class EdnHistoryReaderTest {
         """))
         .hasMessage("h.edn:3: process 0 completes write but invoked read");
   }
+
+  @Test
+  void rejectsValuesNestedTooDeeplyInsteadOfOverflowingTheStack() {
+    assertThatThrownBy(() -> read("{:process 0, :type :invoke, :f :read, :value "
+        + "[".repeat(50_000) + "}\n"))
+        .isInstanceOf(HistoryParseException.class)
+        .hasMessageStartingWith("h.edn:1: bad EDN at column ")
+        .hasMessageEndingWith("nested deeper than 100 levels");
+  }
 }

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,5 +43,18 @@ class HistoryFormatTest {
     assertThat(HistoryFormat.byName("jepsen-log")).isEqualTo(HistoryFormat.JEPSEN_LOG);
     assertThatThrownBy(() -> HistoryFormat.byName("xml"))
         .hasMessageContaining("unknown format 'xml'");
+  }
+
+  @Test
+  void aLineThatIsNotUtf8IsNamedLikeAnyOtherBadLine() throws IOException {
+    Path file = dir.resolve("h.edn");
+    byte[] bad = {'{', ':', 'f', ' ', '"', (byte) 0xc3, '(', '"', '}', '\n'};
+    Files.write(file, "{:process 0, :type :invoke, :f :read}\r\n\n".getBytes(StandardCharsets.UTF_8));
+    Files.write(file, bad, StandardOpenOption.APPEND);
+
+    assertThatThrownBy(() -> HistoryFormat.EDN.reader().read(file))
+        .isInstanceOf(HistoryParseException.class)
+        .hasMessage(file + ":3: is not UTF-8 text");
+    assertThat(HistoryFormat.guess(Files.write(dir.resolve("h.txt"), bad))).isEmpty();
   }
 }

@@ -83,9 +83,19 @@ public final class FleetAdmin {
 
   /**
    * Hands leadership to a voter and waits until it leads or the timeout passes. A hand-off
-   * that another voter's election overtook is started again from the new leader.
+   * that another voter's election overtook is started again from the new leader. An id that
+   * names no voter is refused at once ({@code INVALID_ARGUMENT}, "no member ..." when it names
+   * no member at all).
    */
   public void transferLeadership(String id) {
+    // Checked first: Ratis takes an empty id to mean "step down", and waits out its timeout for
+    // one that is not in the group.
+    Conf conf = current();
+    if (conf.voters.stream().noneMatch(p -> p.getId().toString().equals(id))) {
+      conf.find(id);
+      throw new FleetException(FleetException.Code.INVALID_ARGUMENT,
+          id + " is a listener; only a voter can lead");
+    }
     long deadline = System.nanoTime() + timeout.toNanos();
     for (int attempt = 1; ; attempt++) {
       long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());

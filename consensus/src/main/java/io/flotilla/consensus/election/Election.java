@@ -54,7 +54,8 @@ public final class Election {
   /**
    * Becomes a candidate with {@code value} as what it proclaims, and blocks until it holds the
    * role. On timeout the candidacy is withdrawn and a {@code TIMEOUT} {@link FleetException}
-   * thrown; if the lease ends while waiting, {@code LEASE_NOT_FOUND}.
+   * thrown; if the lease ends while waiting, {@code LEASE_NOT_FOUND}; if the thread is
+   * interrupted while waiting, the candidacy is withdrawn and the interrupt thrown.
    */
   public Leadership campaign(long leaseId, String value, Duration timeout)
       throws InterruptedException {
@@ -88,7 +89,15 @@ public final class Election {
         return mine;
       }
       long remaining = deadline - System.nanoTime();
-      if (remaining <= 0 || !awaitDeletion(ahead.get().getKey(), all.getRevision(), remaining)) {
+      boolean deleted;
+      try {
+        deleted = remaining > 0
+            && awaitDeletion(ahead.get().getKey(), all.getRevision(), remaining);
+      } catch (InterruptedException e) {
+        mine.resign();
+        throw e;
+      }
+      if (!deleted) {
         mine.resign();
         throw new FleetException(FleetException.Code.TIMEOUT,
             "not elected in " + name + " within " + timeout);

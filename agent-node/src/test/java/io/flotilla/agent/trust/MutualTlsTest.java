@@ -17,12 +17,15 @@ import io.flotilla.consensus.proto.PutRequest;
 import io.flotilla.consensus.proto.RangeRequest;
 import io.flotilla.consensus.proto.RequestOp;
 import io.flotilla.consensus.proto.TxnRequest;
+import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
+import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
+import io.grpc.stub.ClientCalls;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -244,10 +247,36 @@ class MutualTlsTest {
     assertThat(unlisted.getStatus().getDescription())
         .isEqualTo("client stranger is not on the access list");
 
+    // A request that does not parse meets the access check first: still INVALID_ARGUMENT.
+    MethodDescriptor<byte[], byte[]> rawPut = MethodDescriptor.<byte[], byte[]>newBuilder()
+        .setType(MethodDescriptor.MethodType.UNARY)
+        .setFullMethodName(KVGrpc.getPutMethod().getFullMethodName())
+        .setRequestMarshaller(BYTES).setResponseMarshaller(BYTES).build();
+    assertThat(code(() -> ClientCalls.blockingUnaryCall(autopilot, rawPut,
+        CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), new byte[] {(byte) 0xff})))
+        .isEqualTo(Status.Code.INVALID_ARGUMENT);
+
     assertThat(get(operator, "airspace/reservation")).as("no denied write applied").isZero();
     assertThat(fleet.status(leader).commitIndex()).isPositive();
     assertThat(metric(leader, "flotilla_access_denied_total")).isGreaterThanOrEqualTo(5);
   }
+
+  private static final MethodDescriptor.Marshaller<byte[]> BYTES =
+      new MethodDescriptor.Marshaller<>() {
+        @Override
+        public java.io.InputStream stream(byte[] value) {
+          return new java.io.ByteArrayInputStream(value);
+        }
+
+        @Override
+        public byte[] parse(java.io.InputStream in) {
+          try {
+            return in.readAllBytes();
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        }
+      };
 
   @Test
   void aBadTlsFileFailsTheConfigWithOneLine() throws Exception {

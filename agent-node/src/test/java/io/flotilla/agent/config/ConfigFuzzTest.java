@@ -3,6 +3,7 @@ package io.flotilla.agent.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import io.flotilla.agent.trust.FleetCa;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -48,8 +49,12 @@ class ConfigFuzzTest {
     Matcher pre = Pattern.compile("<pre>\\n(.*?)\\n \\* </pre>", Pattern.DOTALL)
         .matcher(Files.readString(SOURCE));
     assertThat(pre.find()).as("ConfigLoader's javadoc has an example").isTrue();
+    // The example's TLS files and identity key, where it names them.
+    Path certs = dir.resolve("certs");
+    FleetCa.init(certs).issue("drone-7", List.of(), Duration.ofDays(1), certs);
     example = pre.group(1).lines().map(l -> l.replaceFirst("^ \\* ?", ""))
-        .reduce("", (a, b) -> a + b + "\n");
+        .reduce("", (a, b) -> a + b + "\n")
+        .replace("certs/", certs + "/");
   }
 
   @Test

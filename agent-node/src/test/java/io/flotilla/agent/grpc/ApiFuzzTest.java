@@ -101,7 +101,8 @@ class ApiFuzzTest {
       Status.Code.INVALID_ARGUMENT, Status.Code.NOT_FOUND, Status.Code.OUT_OF_RANGE,
       Status.Code.FAILED_PRECONDITION, Status.Code.RESOURCE_EXHAUSTED, Status.Code.UNIMPLEMENTED);
   /**
-   * Calls that change membership, a node's part in elections, or its disk: only random bytes
+   * Calls that change membership, enrolled identities, a node's part in elections, or its
+   * disk: only random bytes
    * reach them (which almost never make a valid call), never mutations of a valid one.
    */
   private static final Set<String> DESTRUCTIVE = Set.of(
@@ -110,7 +111,9 @@ class ApiFuzzTest {
       ClusterGrpc.getMemberPromoteMethod().getFullMethodName(),
       ClusterGrpc.getMoveLeaderMethod().getFullMethodName(),
       ClusterGrpc.getPauseElectionsMethod().getFullMethodName(),
-      ClusterGrpc.getSnapshotMethod().getFullMethodName());
+      ClusterGrpc.getSnapshotMethod().getFullMethodName(),
+      ClusterGrpc.getEnrollAgentMethod().getFullMethodName(),
+      ClusterGrpc.getRevokeAgentMethod().getFullMethodName());
   private static final String CAMPAIGN = ElectionGrpc.getCampaignMethod().getFullMethodName();
 
   @TempDir static Path dir;
@@ -170,6 +173,7 @@ class ApiFuzzTest {
     seed(ElectionGrpc.getObserveMethod(), ElectionCall.newBuilder().setName("fuzz").build());
     seed(ClusterGrpc.getMemberListMethod(), GroupCall.getDefaultInstance());
     seed(ClusterGrpc.getResumeElectionsMethod(), GroupCall.getDefaultInstance());
+    seed(ClusterGrpc.getListAgentsMethod(), GroupCall.getDefaultInstance());
     seed(StatusGrpc.getStatusMethod(), StatusCall.getDefaultInstance());
   }
 

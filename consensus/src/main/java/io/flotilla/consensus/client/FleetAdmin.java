@@ -153,7 +153,7 @@ public final class FleetAdmin {
       candidates.add(raft.getLeaderId());
     }
     group.peers().forEach(p -> candidates.add(RaftPeerId.valueOf(p.id())));
-    IOException last = null;
+    Exception last = null;
     for (RaftPeerId id : candidates) {
       try {
         GroupInfoReply info = raft.getGroupManagementApi(id).info(group.ratisId());
@@ -163,7 +163,9 @@ public final class FleetAdmin {
         RaftConfigurationProto conf = info.getConf().orElseThrow();
         return new Conf(ProtoUtils.toRaftPeers(conf.getPeersList()),
             ProtoUtils.toRaftPeers(conf.getListenersList()));
-      } catch (IOException e) {
+      } catch (IOException | RuntimeException e) {
+        // Whatever one member answers (a removed member's closed replica fails the call with
+        // an unchecked exception), another may still be the leader.
         last = e;
       }
     }

@@ -1,15 +1,9 @@
 package io.flotilla.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import io.flotilla.agent.AgentNode;
-import io.flotilla.agent.config.ConfigLoader;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ClientTlsTest {
   @TempDir static Path dir;
-  private AgentNode agent;
+  private SoloAgent agent;
   private Path certs;
   private String endpoint;
 
@@ -31,19 +25,11 @@ class ClientTlsTest {
     for (String name : List.of("agent-1", "operator", "dashboard")) {
       assertThat(CliRun.of("certs", "issue", name, "--dir", certs.toString()).exit()).isZero();
     }
-    int[] ports = ProcessFleet.freePorts(3);
-    Path yaml = dir.resolve("agent-1.yaml");
-    Files.writeString(yaml, "id: agent-1\n"
-        + "data-dir: " + dir.resolve("data") + "\n"
-        + "raft-address: 127.0.0.1:" + ports[0] + "\n"
-        + "api-address: 127.0.0.1:" + ports[1] + "\n"
-        + "metrics-address: 127.0.0.1:" + ports[2] + "\n"
-        + "tls: {ca: " + certs.resolve("ca.pem") + ", cert: " + certs.resolve("agent-1.pem")
-        + ", key: " + certs.resolve("agent-1.key") + "}\n"
+    agent = SoloAgent.start(dir, "tls: {ca: " + certs.resolve("ca.pem")
+        + ", cert: " + certs.resolve("agent-1.pem") + ", key: " + certs.resolve("agent-1.key")
+        + "}\n"
         + "access:\n  - {client: operator, role: admin}\n  - {client: dashboard, role: read}\n");
-    agent = AgentNode.start(ConfigLoader.load(yaml, Map.of(), Map.of()));
-    endpoint = "127.0.0.1:" + ports[1];
-    await().atMost(Duration.ofSeconds(60)).until(() -> agent.server().status("default").isLeader());
+    endpoint = agent.endpoint();
   }
 
   @AfterAll

@@ -1,18 +1,12 @@
 package io.flotilla.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.flotilla.agent.AgentNode;
-import io.flotilla.agent.config.ConfigLoader;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class IdentityCommandTest {
   @TempDir static Path dir;
-  private AgentNode agent;
+  private SoloAgent agent;
   private Path certs;
   private String endpoint;
 
@@ -34,18 +28,10 @@ class IdentityCommandTest {
     for (String name : List.of("agent-1", "agent-2")) {
       assertThat(CliRun.of("certs", "issue", name, "--dir", certs.toString()).exit()).isZero();
     }
-    int[] ports = ProcessFleet.freePorts(3);
-    Path yaml = dir.resolve("agent-1.yaml");
-    Files.writeString(yaml, "id: agent-1\n"
-        + "data-dir: " + dir.resolve("data") + "\n"
-        + "raft-address: 127.0.0.1:" + ports[0] + "\n"
-        + "api-address: 127.0.0.1:" + ports[1] + "\n"
-        + "metrics-address: 127.0.0.1:" + ports[2] + "\n"
-        + "identity-key: " + certs.resolve("agent-1.identity.key") + "\n"
+    agent = SoloAgent.start(dir,
+        "identity-key: " + certs.resolve("agent-1.identity.key") + "\n"
         + "signed-proposals: required\n");
-    agent = AgentNode.start(ConfigLoader.load(yaml, Map.of(), Map.of()));
-    endpoint = "127.0.0.1:" + ports[1];
-    await().atMost(Duration.ofSeconds(60)).until(() -> agent.server().status("default").isLeader());
+    endpoint = agent.endpoint();
   }
 
   @AfterAll

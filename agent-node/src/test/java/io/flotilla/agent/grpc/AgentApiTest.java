@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
 import io.flotilla.agent.InProcessAgents;
+import io.flotilla.agent.RawBytes;
 import io.flotilla.agent.api.CampaignCall;
 import io.flotilla.agent.api.ClusterGrpc;
 import io.flotilla.agent.api.ElectionGrpc;
@@ -30,10 +31,6 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -148,29 +145,13 @@ class AgentApiTest {
 
   @Test
   void aRequestThatIsNotProtobufIsRefusedAsInvalid() {
-    MethodDescriptor<byte[], byte[]> put = KVGrpc.getPutMethod().toBuilder(BYTES, BYTES).build();
+    MethodDescriptor<byte[], byte[]> put = RawBytes.of(KVGrpc.getPutMethod());
     byte[] garbage = {(byte) 0xff, 1, 2};
     assertStatus(() -> ClientCalls.blockingUnaryCall(fleet.channel(0), put,
             CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), garbage),
         Status.Code.INVALID_ARGUMENT, "malformed request: not a valid flotilla.api.v1.PutCall message");
     assertThat(kv(0).put(put("after-garbage", "x", 0)).getRevision()).isPositive();
   }
-
-  private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
-    @Override
-    public InputStream stream(byte[] value) {
-      return new ByteArrayInputStream(value);
-    }
-
-    @Override
-    public byte[] parse(InputStream in) {
-      try {
-        return in.readAllBytes();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-  };
 
   @Test
   void aWatchFromACompactedRevisionIsCanceledWithOutOfRange() throws Exception {

@@ -7,6 +7,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
 import io.flotilla.agent.InProcessAgents;
+import io.flotilla.agent.RawBytes;
 import io.flotilla.agent.api.CampaignCall;
 import io.flotilla.agent.api.ClusterGrpc;
 import io.flotilla.agent.api.Consistency;
@@ -52,10 +53,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.netty.handler.codec.http2.Http2Exception;
 import io.grpc.stub.ClientCalls;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -134,7 +132,7 @@ class ApiFuzzTest {
         ElectionGrpc.getServiceDescriptor(), ClusterGrpc.getServiceDescriptor(),
         StatusGrpc.getServiceDescriptor())) {
       for (MethodDescriptor<?, ?> m : service.getMethods()) {
-        methods.add(m.toBuilder(BYTES, BYTES).build());
+        methods.add(RawBytes.of(m));
       }
     }
     long lease = LeaseGrpc.newBlockingStub(fleet.channel(0)).withDeadlineAfter(10, TimeUnit.SECONDS)
@@ -549,19 +547,4 @@ class ApiFuzzTest {
     return ByteString.copyFromUtf8(s);
   }
 
-  private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
-    @Override
-    public InputStream stream(byte[] value) {
-      return new ByteArrayInputStream(value);
-    }
-
-    @Override
-    public byte[] parse(InputStream in) {
-      try {
-        return in.readAllBytes();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-  };
 }

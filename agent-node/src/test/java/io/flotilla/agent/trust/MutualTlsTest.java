@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
 import io.flotilla.agent.InProcessAgents;
+import io.flotilla.agent.RawBytes;
 import io.flotilla.agent.api.ClusterGrpc;
 import io.flotilla.agent.api.KVGrpc;
 import io.flotilla.agent.api.MemberCall;
@@ -248,10 +249,7 @@ class MutualTlsTest {
         .isEqualTo("client stranger is not on the access list");
 
     // A request that does not parse meets the access check first: still INVALID_ARGUMENT.
-    MethodDescriptor<byte[], byte[]> rawPut = MethodDescriptor.<byte[], byte[]>newBuilder()
-        .setType(MethodDescriptor.MethodType.UNARY)
-        .setFullMethodName(KVGrpc.getPutMethod().getFullMethodName())
-        .setRequestMarshaller(BYTES).setResponseMarshaller(BYTES).build();
+    MethodDescriptor<byte[], byte[]> rawPut = RawBytes.of(KVGrpc.getPutMethod());
     assertThat(code(() -> ClientCalls.blockingUnaryCall(autopilot, rawPut,
         CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), new byte[] {(byte) 0xff})))
         .isEqualTo(Status.Code.INVALID_ARGUMENT);
@@ -260,23 +258,6 @@ class MutualTlsTest {
     assertThat(fleet.status(leader).commitIndex()).isPositive();
     assertThat(metric(leader, "flotilla_access_denied_total")).isGreaterThanOrEqualTo(5);
   }
-
-  private static final MethodDescriptor.Marshaller<byte[]> BYTES =
-      new MethodDescriptor.Marshaller<>() {
-        @Override
-        public java.io.InputStream stream(byte[] value) {
-          return new java.io.ByteArrayInputStream(value);
-        }
-
-        @Override
-        public byte[] parse(java.io.InputStream in) {
-          try {
-            return in.readAllBytes();
-          } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-          }
-        }
-      };
 
   @Test
   void aBadTlsFileFailsTheConfigWithOneLine() throws Exception {

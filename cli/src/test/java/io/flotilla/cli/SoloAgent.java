@@ -1,0 +1,47 @@
+package io.flotilla.cli;
+
+import static org.awaitility.Awaitility.await;
+
+import io.flotilla.agent.AgentNode;
+import io.flotilla.agent.config.ConfigLoader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/** One agent node in this JVM, alone in its group and leading it, for the CLI to talk to. */
+final class SoloAgent implements AutoCloseable {
+  private final AgentNode node;
+  private final String endpoint;
+
+  private SoloAgent(AgentNode node, String endpoint) {
+    this.node = node;
+    this.endpoint = endpoint;
+  }
+
+  /** @param extraYaml added to the agent's config file (tls, access, identity-key...) */
+  static SoloAgent start(Path dir, String extraYaml) throws Exception {
+    int[] ports = ProcessFleet.freePorts(3);
+    Path yaml = dir.resolve("agent-1.yaml");
+    Files.writeString(yaml, "id: agent-1\n"
+        + "data-dir: " + dir.resolve("data") + "\n"
+        + "raft-address: 127.0.0.1:" + ports[0] + "\n"
+        + "api-address: 127.0.0.1:" + ports[1] + "\n"
+        + "metrics-address: 127.0.0.1:" + ports[2] + "\n"
+        + extraYaml);
+    AgentNode node = AgentNode.start(ConfigLoader.load(yaml, Map.of(), Map.of()));
+    await().atMost(Duration.ofSeconds(60)).until(() -> node.server().status("default").isLeader());
+    return new SoloAgent(node, "127.0.0.1:" + ports[1]);
+  }
+
+  /** host:port of its API. */
+  String endpoint() {
+    return endpoint;
+  }
+
+  @Override
+  public void close() throws IOException {
+    node.close();
+  }
+}

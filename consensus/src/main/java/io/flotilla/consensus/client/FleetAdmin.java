@@ -58,9 +58,38 @@ public final class FleetAdmin {
     change(c -> c.without(peer.id()).withListener(toRatis(peer)));
   }
 
-  /** Makes a listener a voter. */
+  /**
+   * Makes a listener a voter that can vote at once. Two reconfigurations: the listener leaves
+   * the group, then rejoins as a voter. Ratis 3.3's leader marks a listener added while it leads
+   * as still catching up for as long as it leads, and a listener promoted in place inherits the
+   * mark: it refuses to vote until the next leader change. Rejoining makes the leader stage it
+   * as a new voter, which clears the mark once it has caught up.
+   */
   public void promote(String id) {
-    change(c -> c.without(id).withVoter(c.find(id)));
+    Conf cur = current();
+    RaftPeer peer = cur.find(id);
+    if (cur.votes(id)) {
+      return;
+    }
+    change(c -> c.without(id));
+    change(c -> c.without(id).withVoter(peer));
+  }
+
+  /**
+   * Makes voter {@code out} a listener and listener {@code in} a voter in one reconfiguration
+   * (joint consensus: the old and the new voters must each commit it), so the number of voters
+   * never drops. The listener first leaves and rejoins, as in {@link #promote}.
+   */
+  public void swap(String out, String in) {
+    Conf cur = current();
+    RaftPeer leaving = cur.find(out);
+    RaftPeer joining = cur.find(in);
+    if (!cur.votes(out) || cur.votes(in)) {
+      throw new FleetException(FleetException.Code.INVALID_ARGUMENT,
+          "a swap takes a voter out and a listener in, not " + out + " and " + in);
+    }
+    change(c -> c.without(in));
+    change(c -> c.without(out).without(in).withVoter(joining).withListener(leaving));
   }
 
   /** Makes a voter a listener. */
@@ -196,6 +225,10 @@ public final class FleetAdmin {
       }
       throw new FleetException(FleetException.Code.INVALID_ARGUMENT,
           "no member " + id + " in the group");
+    }
+
+    boolean votes(String id) {
+      return voters.stream().anyMatch(p -> p.getId().toString().equals(id));
     }
 
     Conf without(String id) {

@@ -273,6 +273,39 @@ class ClusterTest {
   }
 
   @Test
+  void aListenerPromotedOrSwappedInVotesAtOnceSoTheGroupSurvivesItsLeadersCrash()
+      throws Exception {
+    try (LocalFleet fleet = LocalFleet.start(dir, GROUP, 3);
+        FleetClient client = fleet.client(WAIT)) {
+      FleetServer leader = fleet.awaitLeader(WAIT);
+      FleetServer n4 = fleet.startNew("n4");
+      FleetServer n5 = fleet.startNew("n5");
+      client.admin().addListener(FleetPeer.listener("n4", n4.address()));
+      client.admin().addListener(FleetPeer.listener("n5", n5.address()));
+      client.put("before", "promotion");
+
+      // Two voters leave: a promoted n4 and a swapped-in n5 must carry the group with one of
+      // the original voters once the leader that added them is gone.
+      String stays = otherThan(fleet, leader.id(), "n4", "n5");
+      String swapped = otherThan(fleet, leader.id(), stays, "n4", "n5");
+      client.admin().promote("n4");
+      client.admin().swap(swapped, "n5");
+      client.admin().remove(swapped);
+      assertThat(client.admin().members()).filteredOn(p -> p.role() == FleetPeer.Role.VOTER)
+          .extracting(FleetPeer::id)
+          .containsExactlyInAnyOrder(leader.id(), stays, "n4", "n5");
+      for (FleetServer s : List.of(n4, n5)) {
+        await().atMost(WAIT).until(() -> s.ratis().getDivision(fleet.group().ratisId())
+            .getInfo().getLifeCycleState() == org.apache.ratis.util.LifeCycle.State.RUNNING);
+      }
+      fleet.stop(leader.id());
+
+      client.put("after", "the leader that promoted them is gone");
+      assertThat(client.get("after")).isPresent();
+    }
+  }
+
+  @Test
   void badInputGetsAClearErrorAndChangesNothing() throws Exception {
     try (LocalFleet fleet = LocalFleet.start(dir, GROUP, 3,
             b -> b.limits(Limits.DEFAULT.withMaxValueBytes(1024)));

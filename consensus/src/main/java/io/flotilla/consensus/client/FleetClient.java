@@ -35,6 +35,7 @@ import io.flotilla.consensus.proto.StateDigestResponse;
 import io.flotilla.consensus.proto.TxnRequest;
 import io.flotilla.consensus.proto.TxnResponse;
 import io.flotilla.consensus.proto.WatchPollRequest;
+import io.flotilla.consensus.proto.WatchPollResponse;
 import io.flotilla.consensus.ratis.RatisBytes;
 import io.flotilla.consensus.server.FleetGroup;
 import io.flotilla.consensus.server.MutualTls;
@@ -296,6 +297,21 @@ public final class FleetClient implements AutoCloseable {
         .build(), listener, timer);
     w.start();
     return w;
+  }
+
+  /**
+   * One read of the committed events under {@code prefix} from {@code fromRevision} on: answers
+   * as soon as at least one exists (up to {@code max}), or after {@code wait} with none. Fails
+   * with {@link FleetException.Code#COMPACTED} when that revision is no longer kept.
+   */
+  public WatchPollResponse events(String prefix, long fromRevision, int max, Duration wait) {
+    return join(pollAsync(WatchPollRequest.newBuilder()
+        .setKey(utf8(prefix))
+        .setPrefix(true)
+        .setFromRevision(fromRevision)
+        .setMaxEvents(max)
+        .setWaitMillis(wait.toMillis())
+        .build())).getWatchPoll();
   }
 
   // ---- Agent identities ---------------------------------------------------------------

@@ -35,7 +35,19 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import io.flotilla.agent.forward.Forwarding;
+import io.flotilla.agent.forward.ForwardingLoop;
+import io.flotilla.agent.presence.Presence;
+import io.flotilla.agent.presence.PresenceKeeper;
+import io.flotilla.agent.presence.RestartCount;
+import io.flotilla.agent.voters.VoterSteward;
+import io.flotilla.consensus.voters.VoterChange;
+import io.flotilla.consensus.voters.VoterPolicy;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -61,6 +73,10 @@ public final class AgentNode implements Closeable {
   private final FleetServer server;
   private final Map<String, FleetClient> clients = new LinkedHashMap<>();
   private final ScheduledExecutorService timer;
+  /** Presence and voter management: blocking group calls, kept off the monitor's thread. */
+  private final ScheduledExecutorService duties;
+  private final PresenceKeeper presence;
+  private final List<ForwardingLoop> forwarding = new ArrayList<>();
   private final Server grpc;
   private final MetricsEndpoint metrics;
 
@@ -110,6 +126,9 @@ public final class AgentNode implements Closeable {
         }
         clients.put(g.name(), client.build());
       }
+      presence = new PresenceKeeper(config.id(), clients, new Presence(config.kind(),
+          config.voterEligible(), -1, -1,
+          RestartCount.recordStart(config.dataDir(), System.currentTimeMillis())));
       Groups groups = new Groups(clients);
       NodeMetrics[] nodeMetrics = new NodeMetrics[1];
       GroupMonitor monitor = new GroupMonitor(server, groups(config),
@@ -121,6 +140,45 @@ public final class AgentNode implements Closeable {
         return t;
       });
       timer.scheduleWithFixedDelay(monitor::poll, 0, 200, TimeUnit.MILLISECONDS);
+      duties = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "flotilla-duties");
+        t.setDaemon(true);
+        return t;
+      });
+      duties.scheduleWithFixedDelay(presence::tick, 0, 1, TimeUnit.SECONDS);
+      for (Map.Entry<String, Integer> v : config.targetVoters().entrySet()) {
+        String g = v.getKey();
+        Map<VoterChange.Kind, AtomicLong> made = new EnumMap<>(VoterChange.Kind.class);
+        for (VoterChange.Kind k : VoterChange.Kind.values()) {
+          made.put(k, new AtomicLong());
+          nodeMetrics[0].exposeCount("flotilla_voter_changes", "Voter-set changes this node "
+              + "made as its group's leader, by kind", Tags.of("group", g, "kind", k.name()),
+              made.get(k), AtomicLong::get);
+        }
+        VoterSteward steward = new VoterSteward(g, server, clients.get(g),
+            VoterPolicy.DEFAULT.withTargetVoters(v.getValue()),
+            c -> made.get(c.kind()).incrementAndGet());
+        duties.scheduleWithFixedDelay(steward::tick, 1, 1, TimeUnit.SECONDS);
+      }
+      for (Map.Entry<String, Forwarding> f : config.forwarding().entrySet()) {
+        FleetClient.Builder council = FleetClient.builder(f.getValue().council())
+            .timeout(deadline).attemptTimeout(config.profile().requestTimeout());
+        if (trust != null) {
+          council.tls(trust.raft());
+        }
+        if (config.identityKey() != null) {
+          council.signer(config.id(), config.identityKey());
+        }
+        ForwardingLoop loop = new ForwardingLoop(f.getKey(), server, f.getValue(),
+            clients.get(f.getKey()), council.build()).start();
+        forwarding.add(loop);
+        Tags tags = Tags.of("group", f.getKey());
+        nodeMetrics[0].exposeCount("flotilla_forwarded", "Changes this node forwarded between "
+            + "its group and the council (both ways) as the group's leader", tags, loop,
+            ForwardingLoop::forwarded);
+        nodeMetrics[0].exposeCount("flotilla_forward_failures", "Forwarding rounds that could "
+            + "not reach the group or the council", tags, loop, ForwardingLoop::failures);
+      }
       ClientLimiter limiter = new ClientLimiter(config.clientLimits(), nodeMetrics[0],
           group -> clients.get(group).leasesAsync().thenApply(r -> r.getLeasesList().stream()
               .map(LeaseInfo::getId).collect(Collectors.toSet())));
@@ -156,7 +214,7 @@ public final class AgentNode implements Closeable {
           .addService(MalformedRequests.refused(new LeaseService(groups, limiter.leases())))
           .addService(MalformedRequests.refused(new WatchService(groups, limiter.watches())))
           .addService(MalformedRequests.refused(new ElectionService(groups, limiter.watches())))
-          .addService(MalformedRequests.refused(new ClusterService(groups, server, status)))
+          .addService(MalformedRequests.refused(new ClusterService(groups, server, status, presence)))
           .addService(MalformedRequests.refused(status))
           .callExecutor(new DirectKeyCalls())
           .build()
@@ -164,6 +222,7 @@ public final class AgentNode implements Closeable {
       metrics = new MetricsEndpoint(new InetSocketAddress(config.metricsAddress().host(),
           config.metricsAddress().port()), nodeMetrics[0], monitor);
     } catch (IOException | RuntimeException e) {
+      forwarding.forEach(ForwardingLoop::close);
       clients.values().forEach(FleetClient::close);
       server.close();
       throw e;
@@ -233,6 +292,14 @@ public final class AgentNode implements Closeable {
 
   @Override
   public void close() throws IOException {
+    forwarding.forEach(ForwardingLoop::close);
+    duties.shutdownNow();
+    try {
+      duties.awaitTermination(2, TimeUnit.SECONDS);
+    } catch (InterruptedException ie) {
+      Thread.currentThread().interrupt();
+    }
+    presence.close();
     for (Map.Entry<String, FleetClient> e : clients.entrySet()) {
       handOffLeadership(e.getKey(), e.getValue());
     }

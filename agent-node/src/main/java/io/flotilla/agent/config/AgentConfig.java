@@ -11,6 +11,8 @@ import io.flotilla.consensus.server.TuningProfile;
 import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.util.List;
+import java.util.Map;
+import io.flotilla.agent.forward.Forwarding;
 
 /**
  * A validated agent-node configuration: every field is present and consistent (the node is a
@@ -38,6 +40,11 @@ import java.util.List;
  *     groups with it, as agent {@code id}; null to send them unsigned
  * @param requireSignedProposals the groups apply only signed proposals of enrolled agents (see
  *     {@code FleetServer.Builder#requireSignatures}); the same on every member of a group
+ * @param kind what the agent is, "mobile" or "ground" (published in its presence)
+ * @param voterEligible whether a group's leader may make this agent a voter
+ * @param targetVoters by group: how many healthy voters its leader keeps (groups not named are
+ *     managed by hand)
+ * @param forwarding by group: what its leader forwards to and from a council
  */
 public record AgentConfig(
     String id,
@@ -55,10 +62,16 @@ public record AgentConfig(
     TlsFiles tls,
     List<AccessRule> access,
     PrivateKey identityKey,
-    boolean requireSignedProposals) {
+    boolean requireSignedProposals,
+    String kind,
+    boolean voterEligible,
+    Map<String, Integer> targetVoters,
+    Map<String, Forwarding> forwarding) {
 
   public AgentConfig {
     groups = List.copyOf(groups);
+    targetVoters = Map.copyOf(targetVoters);
+    forwarding = Map.copyOf(forwarding);
     joining = java.util.Set.copyOf(joining);
     access = access == null ? null : List.copyOf(access);
   }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.flotilla.agent.access.AccessRule;
 import io.flotilla.agent.access.Role;
 import io.flotilla.agent.config.AgentConfig.HostPort;
+import io.flotilla.agent.forward.Forwarding;
 import io.flotilla.agent.trust.AgentTrust;
 import io.flotilla.agent.trust.FleetCa;
 import io.flotilla.agent.trust.TlsFiles;
@@ -27,6 +28,7 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.security.PrivateKey;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -74,8 +76,18 @@ import java.util.Set;
  *   burst: 50000            # requests at once beyond the rate (default: requests-per-second)
  *   watches: 1000           # watches held at once (Watch streams' watches, Election observes)
  *   leases: 1000            # live leases granted through this node
+ * kind: mobile             # mobile | ground: what the agent is (shown with its presence)
+ * voter-eligible: true     # whether this agent may be made a voter by a group's leader
  * groups:
  *   - id: squad-1
+ *     voters: 3            # the leader keeps 3 healthy voters, the rest listeners (absent: the
+ *                          #  voter set changes only by hand)
+ *     forward:             # while this agent leads squad-1, it forwards to and from a council
+ *       council: {id: council, members: [{id: ground-1, address: 10.0.0.1:7001}]}
+ *       up: decisions/     # squad keys under it go to the council under squads/squad-1/
+ *       down: fleet/       # council keys under it come into this group at the same keys
+ *       batch: 64          # changes per transaction at most
+ *       delay-ms: 500      # how long changes gather before a batch goes
  *     members:
  *       - {id: drone-7, address: 10.0.0.7:7001, role: voter}
  *       - {id: drone-8, address: 10.0.0.8:7001, role: listener}
@@ -114,6 +126,17 @@ public final class ConfigLoader {
     public List<AccessEntry> access;
     public String identityKey;
     public String signedProposals;
+    public String kind;
+    public Boolean voterEligible;
+  }
+
+  @SuppressWarnings("unused")
+  static final class ForwardEntry {
+    public GroupEntry council;
+    public String up;
+    public String down;
+    public int batch = 64;
+    public long delayMs = 500;
   }
 
   @SuppressWarnings("unused")
@@ -153,6 +176,8 @@ public final class ConfigLoader {
   static final class GroupEntry {
     public String id;
     public boolean join;
+    public Integer voters;
+    public ForwardEntry forward;
     public List<MemberEntry> members;
   }
 
@@ -232,9 +257,78 @@ public final class ConfigLoader {
     PrivateKey identityKey = f.identityKey == null ? null : identityKey(f.identityKey);
     boolean requireSignedProposals = choice("signed-proposals",
         orDefault(f.signedProposals, "optional"), Map.of("optional", false, "required", true));
+    String kind = choice("kind", orDefault(f.kind, "mobile"),
+        Map.of("mobile", "mobile", "ground", "ground"));
+    Map<String, Integer> targetVoters = new LinkedHashMap<>();
+    Map<String, Forwarding> forwarding = new LinkedHashMap<>();
+    if (f.groups != null) {
+      for (int g = 0; g < f.groups.size(); g++) {
+        GroupEntry e = f.groups.get(g);
+        if (e.voters != null) {
+          if (e.voters < 1) {
+            throw new ConfigException("groups[" + g + "].voters",
+                "a group needs at least 1 voter, not " + e.voters);
+          }
+          targetVoters.put(e.id, e.voters);
+        }
+        if (e.forward != null) {
+          forwarding.put(e.id, forwarding("groups[" + g + "].forward", e.forward, e.id, limits));
+        }
+      }
+    }
     return new AgentConfig(id, dataDir, raft, api, metrics, profile, readMode, groups, joining,
         limits, clientLimits(f.clientLimits), unsafeLocalReads, tls, access, identityKey,
-        requireSignedProposals);
+        requireSignedProposals, kind, f.voterEligible == null || f.voterEligible, targetVoters,
+        forwarding);
+  }
+
+  private static Forwarding forwarding(String key, ForwardEntry e, String squad, Limits limits)
+      throws ConfigException {
+    if (e.council == null) {
+      throw new ConfigException(key + ".council", "missing (the group to forward to and from)");
+    }
+    FleetGroup council = remoteGroup(key + ".council", e.council);
+    if (council.name().equals(squad)) {
+      throw new ConfigException(key + ".council", "a group cannot forward to itself");
+    }
+    if (e.up == null && e.down == null) {
+      throw new ConfigException(key, "needs up, down or both (the prefixes forwarded)");
+    }
+    for (String[] p : new String[][] {{"up", e.up}, {"down", e.down}}) {
+      if (p[1] != null && (p[1].isEmpty() || p[1].startsWith("_flotilla/"))) {
+        throw new ConfigException(key + "." + p[0], "'" + p[1]
+            + "' must be a non-empty prefix outside _flotilla/");
+      }
+    }
+    if (e.batch < 1 || e.batch >= limits.maxTxnOps()) {
+      throw new ConfigException(key + ".batch", e.batch + " must be 1 to "
+          + (limits.maxTxnOps() - 1) + " (one transaction op stays for the cursor)");
+    }
+    if (e.delayMs < 1) {
+      throw new ConfigException(key + ".delay-ms", "must be at least 1, not " + e.delayMs);
+    }
+    return new Forwarding(council, e.up, e.down, e.batch, Duration.ofMillis(e.delayMs));
+  }
+
+  /** A group this agent talks to without being a member: only its id and members are read. */
+  private static FleetGroup remoteGroup(String key, GroupEntry e) throws ConfigException {
+    if (e.id == null || e.id.isBlank()) {
+      throw new ConfigException(key + ".id", "missing");
+    }
+    if (e.members == null || e.members.isEmpty()) {
+      throw new ConfigException(key + ".members", "group " + e.id + " has no members");
+    }
+    List<FleetPeer> peers = new ArrayList<>();
+    for (int m = 0; m < e.members.size(); m++) {
+      MemberEntry me = e.members.get(m);
+      String mk = key + ".members[" + m + "]";
+      if (me == null || me.id == null || me.id.isBlank() || me.address == null) {
+        throw new ConfigException(mk, "needs an id and an address");
+      }
+      hostPort(mk + ".address", me.address);
+      peers.add(FleetPeer.voter(me.id, me.address));
+    }
+    return new FleetGroup(e.id, peers);
   }
 
   private static PrivateKey identityKey(String file) throws ConfigException {

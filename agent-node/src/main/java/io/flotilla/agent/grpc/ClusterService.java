@@ -9,6 +9,18 @@ import io.flotilla.agent.api.Member;
 import io.flotilla.agent.api.MemberAddCall;
 import io.flotilla.agent.api.MemberCall;
 import io.flotilla.agent.api.MemberListReply;
+import io.flotilla.agent.api.HealthReport;
+import io.flotilla.agent.api.MemberPresence;
+import io.flotilla.agent.api.VoterChangeRecord;
+import io.flotilla.agent.presence.Presence;
+import io.flotilla.agent.presence.PresenceKeeper;
+import io.flotilla.agent.voters.VoterRecord;
+import io.flotilla.consensus.client.FleetClient;
+import io.flotilla.consensus.proto.KeyValue;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import io.flotilla.agent.api.SnapshotReply;
 import io.flotilla.agent.api.StatusReply;
 import io.flotilla.agent.trust.FleetCa;
@@ -26,8 +38,11 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
   private final Groups groups;
   private final FleetServer server;
   private final StatusService status;
+  private final PresenceKeeper presence;
 
-  public ClusterService(Groups groups, FleetServer server, StatusService status) {
+  public ClusterService(Groups groups, FleetServer server, StatusService status,
+      PresenceKeeper presence) {
+    this.presence = presence;
     this.groups = groups;
     this.server = server;
     this.status = status;
@@ -144,15 +159,61 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
         .build();
   }
 
+  @Override
+  public void reportHealth(HealthReport call, StreamObserver<Empty> out) {
+    Calls.blocking(() -> {
+      if (call.hasBattery() && (call.getBattery() < 0 || call.getBattery() > 100)) {
+        throw Status.INVALID_ARGUMENT.withDescription("battery must be 0 to 100 percent, not "
+            + call.getBattery()).asRuntimeException();
+      }
+      if (call.hasLink() && !(call.getLink() >= 0 && call.getLink() <= 1)) {
+        throw Status.INVALID_ARGUMENT.withDescription("link must be 0.0 to 1.0, not "
+            + call.getLink()).asRuntimeException();
+      }
+      Presence now = presence.presence();
+      presence.report(call.hasBattery() ? call.getBattery() : now.battery(),
+          call.hasLink() ? call.getLink() : now.link());
+      return Empty.getDefaultInstance();
+    }, out);
+  }
+
   private MemberListReply members(String group) {
-    MemberListReply.Builder b = MemberListReply.newBuilder().setGroup(groups.resolve(group));
+    FleetClient client = groups.client(group);
+    Map<String, Presence> present = new HashMap<>();
+    List<VoterChangeRecord> changes = new ArrayList<>();
+    for (KeyValue kv : client.range("_flotilla/").getKvsList()) {
+      String key = kv.getKey().toStringUtf8();
+      String value = kv.getValue().toStringUtf8();
+      if (key.startsWith(Presence.PREFIX)) {
+        Presence.parse(value).ifPresent(p -> present.put(
+            key.substring(Presence.PREFIX.length()), p));
+      } else if (key.startsWith(VoterRecord.PREFIX)) {
+        VoterRecord.parse(value).ifPresent(r -> changes.add(VoterChangeRecord.newBuilder()
+            .setAtMillis(r.atMillis()).setLeader(r.leader()).setTerm(r.term())
+            .setKind(r.kind()).setIn(nullToEmpty(r.in())).setOut(nullToEmpty(r.out()))
+            .setReason(r.reason()).build()));
+      }
+    }
+    MemberListReply.Builder b = MemberListReply.newBuilder().setGroup(groups.resolve(group))
+        .addAllChanges(changes);
     for (FleetPeer p : admin(group).members()) {
-      b.addMembers(Member.newBuilder()
+      Member.Builder m = Member.newBuilder()
           .setId(p.id())
           .setAddress(p.address())
           .setRole(p.role() == FleetPeer.Role.LISTENER ? Member.Role.LISTENER : Member.Role.VOTER)
-          .setPriority(p.priority()));
+          .setPriority(p.priority());
+      Presence seen = present.get(p.id());
+      m.setPresence(seen == null
+          ? MemberPresence.newBuilder().setBattery(-1).setLink(-1).build()
+          : MemberPresence.newBuilder().setPresent(true).setKind(seen.kind())
+              .setEligible(seen.eligible()).setBattery(seen.battery()).setLink(seen.link())
+              .setRestarts(seen.restarts()).build());
+      b.addMembers(m);
     }
     return b.build();
+  }
+
+  private static String nullToEmpty(String s) {
+    return s == null ? "" : s;
   }
 }

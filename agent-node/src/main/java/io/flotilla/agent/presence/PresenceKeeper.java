@@ -1,0 +1,94 @@
+package io.flotilla.agent.presence;
+
+import com.google.protobuf.ByteString;
+import io.flotilla.consensus.client.FleetClient;
+import io.flotilla.consensus.proto.PutRequest;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps this agent's {@link Presence} in each of its groups: a key on a lease that each
+ * {@link #tick} renews, rewritten when the agent reports new health. If the node stops or loses
+ * its group for longer than the lease's time to live, the key goes and the group's leader
+ * knows the agent is absent. Ticks run on one thread; reports and {@link #close} may come
+ * from any.
+ */
+public final class PresenceKeeper {
+  /** How long a presence outlives its node's last renewal. */
+  public static final Duration TTL = Duration.ofSeconds(5);
+  private static final Logger LOG = LoggerFactory.getLogger(PresenceKeeper.class);
+
+  private final String agentId;
+  private final Map<String, FleetClient> groups;
+  private final Map<String, Long> leases = new ConcurrentHashMap<>();
+  private final Map<String, Presence> written = new ConcurrentHashMap<>();
+  private volatile Presence presence;
+  private volatile boolean closed;
+
+  public PresenceKeeper(String agentId, Map<String, FleetClient> groups, Presence initial) {
+    this.agentId = agentId;
+    this.groups = Map.copyOf(groups);
+    this.presence = initial;
+  }
+
+  public Presence presence() {
+    return presence;
+  }
+
+  /** Takes the health the agent's software reports; the next tick writes it. */
+  public void report(int battery, double link) {
+    presence = presence.withHealth(battery, link);
+  }
+
+  /** Renews the lease in every group, writing the presence where it is new or changed. */
+  public void tick() {
+    groups.forEach((group, client) -> {
+      if (closed) {
+        return;
+      }
+      try {
+        renew(group, client);
+      } catch (RuntimeException e) {
+        leases.remove(group);
+        LOG.debug("group {}: presence not renewed ({})", group, e.getMessage());
+      }
+    });
+  }
+
+  private void renew(String group, FleetClient client) {
+    Long lease = leases.get(group);
+    if (lease != null && client.keepAlive(lease).getTtlMillis() <= 0) {
+      lease = null;
+    }
+    if (lease == null) {
+      lease = client.grantLease(TTL).getId();
+      leases.put(group, lease);
+      written.remove(group);
+    }
+    Presence now = presence;
+    if (!now.equals(written.get(group))) {
+      client.put(PutRequest.newBuilder()
+          .setKey(ByteString.copyFromUtf8(Presence.key(agentId)))
+          .setValue(ByteString.copyFromUtf8(now.toJson()))
+          .setLease(lease)
+          .build());
+      written.put(group, now);
+    }
+  }
+
+  /** Withdraws the presence from every group at once: a graceful stop is not a failure. */
+  public void close() {
+    closed = true;
+    leases.forEach((group, lease) -> {
+      try {
+        groups.get(group).revokeLease(lease);
+      } catch (RuntimeException e) {
+        LOG.debug("group {}: presence lease not revoked ({})", group, e.getMessage());
+      }
+    });
+    leases.clear();
+  }
+}

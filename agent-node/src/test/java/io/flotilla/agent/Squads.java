@@ -1,0 +1,165 @@
+package io.flotilla.agent;
+
+import io.flotilla.agent.config.AgentConfig;
+import io.flotilla.agent.config.ConfigLoader;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Groups of agent nodes in this JVM, each agent configured through a real YAML file on free
+ * loopback ports: a squad of voters and listeners, and optionally a council it forwards to.
+ */
+public final class Squads implements Closeable {
+  private final Path dir;
+  private final Map<String, Agent> agents = new LinkedHashMap<>();
+
+  /** One agent: its config file, and its node while it runs. */
+  public static final class Agent {
+    final String id;
+    final Path yaml;
+    final int apiPort;
+    AgentNode node;
+    ManagedChannel channel;
+
+    Agent(String id, Path yaml, int apiPort) {
+      this.id = id;
+      this.yaml = yaml;
+      this.apiPort = apiPort;
+    }
+
+    public AgentNode node() {
+      return node;
+    }
+
+    public ManagedChannel channel() {
+      return channel;
+    }
+  }
+
+  public Squads(Path dir) {
+    this.dir = dir;
+  }
+
+  /**
+   * Writes the configs of a group's agents, the first {@code voters} of them voters.
+   *
+   * @param groupYaml lines added to the group's entry (indented by four), such as
+   *     {@code voters: 3}
+   */
+  public List<String> group(String group, String prefix, int size, int voters, String groupYaml)
+      throws IOException {
+    List<String> ids = new ArrayList<>();
+    int[] ports = freePorts(3 * size);
+    StringBuilder members = new StringBuilder();
+    for (int i = 0; i < size; i++) {
+      String id = prefix + (i + 1);
+      ids.add(id);
+      members.append("      - {id: ").append(id).append(", address: 127.0.0.1:")
+          .append(ports[3 * i]).append(", role: ").append(i < voters ? "voter" : "listener")
+          .append("}\n");
+    }
+    for (int i = 0; i < size; i++) {
+      String id = ids.get(i);
+      Path yaml = dir.resolve(id + ".yaml");
+      Files.writeString(yaml, "id: " + id + "\n"
+          + "data-dir: " + dir.resolve(id) + "\n"
+          + "raft-address: 127.0.0.1:" + ports[3 * i] + "\n"
+          + "api-address: 127.0.0.1:" + ports[3 * i + 1] + "\n"
+          + "metrics-address: 127.0.0.1:" + ports[3 * i + 2] + "\n"
+          + "groups:\n  - id: " + group + "\n" + groupYaml.indent(4) + "    members:\n"
+          + members);
+      agents.put(id, new Agent(id, yaml, ports[3 * i + 1]));
+    }
+    return ids;
+  }
+
+  /** The member lines of a group whose configs were written, for another group's forward. */
+  public String membersYaml(List<String> ids) throws IOException {
+    StringBuilder b = new StringBuilder();
+    for (String id : ids) {
+      String raft = Files.readAllLines(agents.get(id).yaml).stream()
+          .filter(l -> l.startsWith("raft-address: ")).findFirst().orElseThrow()
+          .substring("raft-address: ".length());
+      b.append("- {id: ").append(id).append(", address: ").append(raft).append("}\n");
+    }
+    return b.toString();
+  }
+
+  /** Starts every agent not running, all at once (a group needs a majority to elect). */
+  public void startAll() throws Exception {
+    for (Agent a : agents.values()) {
+      if (a.node == null) {
+        start(a.id);
+      }
+    }
+  }
+
+  public void start(String id) throws Exception {
+    Agent a = agents.get(id);
+    AgentConfig config = ConfigLoader.load(a.yaml, Map.of(), Map.of());
+    ConfigLoader.checkRunnable(config);
+    a.node = AgentNode.start(config);
+    a.channel = NettyChannelBuilder.forAddress("127.0.0.1", a.apiPort).usePlaintext().build();
+  }
+
+  /** Stops an agent gracefully. */
+  public void stop(String id) throws IOException {
+    Agent a = agents.get(id);
+    a.channel.shutdownNow();
+    a.node.close();
+    a.node = null;
+  }
+
+  public Agent agent(String id) {
+    return agents.get(id);
+  }
+
+  /** The running agent leading the group, or null. */
+  public String leader(String group) {
+    for (Agent a : agents.values()) {
+      try {
+        if (a.node != null && a.node.server().hosts(group)) {
+          var s = a.node.server().status(group);
+          if (s.isLeader() && s.leaderReady()) {
+            return a.id;
+          }
+        }
+      } catch (IOException e) {
+        // not up yet
+      }
+    }
+    return null;
+  }
+
+  @Override
+  public void close() throws IOException {
+    for (Agent a : agents.values()) {
+      if (a.node != null) {
+        stop(a.id);
+      }
+    }
+  }
+
+  private static int[] freePorts(int n) throws IOException {
+    int[] ports = new int[n];
+    List<ServerSocket> held = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      ServerSocket s = new ServerSocket(0);
+      held.add(s);
+      ports[i] = s.getLocalPort();
+    }
+    for (ServerSocket s : held) {
+      s.close();
+    }
+    return ports;
+  }
+}

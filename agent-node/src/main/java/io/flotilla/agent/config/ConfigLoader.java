@@ -334,7 +334,7 @@ public final class ConfigLoader {
   private static PrivateKey identityKey(String file) throws ConfigException {
     PrivateKey key;
     try {
-      key = FleetCa.readPrivateKey(Path.of(file));
+      key = FleetCa.readPrivateKey(path("identity-key", file));
     } catch (TrustFileException e) {
       throw new ConfigException("identity-key", e.getMessage());
     }
@@ -355,7 +355,7 @@ public final class ConfigLoader {
     if (file == null || file.isBlank()) {
       throw new ConfigException(key, "missing (tls needs ca, cert and key)");
     }
-    Path p = Path.of(file);
+    Path p = path(key, file);
     if (!Files.isReadable(p)) {
       throw new ConfigException(key, file + " is not a readable file");
     }

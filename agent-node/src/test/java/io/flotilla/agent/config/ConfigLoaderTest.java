@@ -150,6 +150,51 @@ class ConfigLoaderTest {
         .hasMessage("config: id: 'a\\r\\u2028b\\u0085' must be letters, digits, '.', '_' or '-'");
   }
 
+  private static final String FORWARDING = SQUAD.replace("    members:\n", ""
+      + "    voters: 1\n"
+      + "    forward:\n"
+      + "      council: {id: council, members: [{id: g1, address: 127.0.0.1:7101}]}\n"
+      + "      up: decisions/\n"
+      + "      down: fleet/\n"
+      + "      batch: 32\n"
+      + "      delay-ms: 250\n"
+      + "    members:\n");
+
+  @Test
+  void aSquadNamesItsTargetVotersAndItsCouncil() throws Exception {
+    AgentConfig c = ConfigLoader.load(yaml("kind: ground\nvoter-eligible: false\n" + FORWARDING),
+        Map.of(), Map.of());
+    assertThat(c.kind()).isEqualTo("ground");
+    assertThat(c.voterEligible()).isFalse();
+    assertThat(c.targetVoters()).containsExactly(Map.entry("squad", 1));
+    var f = c.forwarding().get("squad");
+    assertThat(f.council().name()).isEqualTo("council");
+    assertThat(f.council().peers()).extracting(FleetPeer::id).containsExactly("g1");
+    assertThat(f.up()).isEqualTo("decisions/");
+    assertThat(f.down()).isEqualTo("fleet/");
+    assertThat(f.batch()).isEqualTo(32);
+    assertThat(f.delay()).isEqualTo(Duration.ofMillis(250));
+    assertThat(ConfigLoader.load(yaml(SQUAD), Map.of(), Map.of()).voterEligible()).isTrue();
+  }
+
+  @Test
+  void badSquadSettingsNameTheirKey() throws Exception {
+    assertThatThrownBy(() -> ConfigLoader.load(yaml(FORWARDING.replace("voters: 1", "voters: 0")),
+        Map.of(), Map.of())).hasMessage("config: groups[0].voters: a group needs at least 1 "
+        + "voter, not 0");
+    assertThatThrownBy(() -> ConfigLoader.load(yaml(FORWARDING.replace("batch: 32", "batch: 128")),
+        Map.of(), Map.of())).hasMessage("config: groups[0].forward.batch: 128 must be 1 to 127 "
+        + "(one transaction op stays for the cursor)");
+    assertThatThrownBy(() -> ConfigLoader.load(yaml(FORWARDING.replace("up: decisions/",
+        "up: _flotilla/presence/")), Map.of(), Map.of())).hasMessage("config: groups[0].forward"
+        + ".up: '_flotilla/presence/' must be a non-empty prefix outside _flotilla/");
+    assertThatThrownBy(() -> ConfigLoader.load(yaml(FORWARDING.replace("id: council", "id: squad")),
+        Map.of(), Map.of())).hasMessage("config: groups[0].forward.council: a group cannot "
+        + "forward to itself");
+    assertThatThrownBy(() -> ConfigLoader.load(yaml("kind: boat\n" + SQUAD), Map.of(), Map.of()))
+        .hasMessage("config: kind: 'boat' is not one of [ground, mobile]");
+  }
+
   @Test
   void aPeerWithoutAnAddressIsNamed() throws Exception {
     Path f = yaml(SQUAD.replace("{id: b, address: 127.0.0.1:7002, role: listener}", "{id: b}"));

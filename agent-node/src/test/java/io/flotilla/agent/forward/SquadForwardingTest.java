@@ -1,0 +1,87 @@
+package io.flotilla.agent.forward;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.google.protobuf.ByteString;
+import io.flotilla.agent.Squads;
+import io.flotilla.agent.api.KVGrpc;
+import io.flotilla.agent.api.PutCall;
+import io.flotilla.agent.api.RangeCall;
+import io.flotilla.consensus.proto.KeyValue;
+import io.flotilla.consensus.proto.PutRequest;
+import io.flotilla.consensus.proto.RangeRequest;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A squad of three agent nodes forwarding to and from a council of three. */
+class SquadForwardingTest {
+  private static final Duration WAIT = Duration.ofSeconds(60);
+
+  @TempDir Path dir;
+
+  @Test
+  void decisionsGoUpAndFleetDecisionsComeDownExactlyOnceAcrossASquadLeaderChange()
+      throws Exception {
+    try (Squads fleet = new Squads(dir)) {
+      List<String> council = fleet.group("council", "g", 3, 3, "");
+      fleet.group("squad-1", "d", 3, 3, """
+          forward:
+            council:
+              id: council
+              members:
+          %s  up: decisions/
+            down: fleet/
+            batch: 16
+            delay-ms: 200
+          """.formatted(fleet.membersYaml(council).indent(6)));
+      fleet.startAll();
+      await().atMost(WAIT).until(() -> fleet.leader("council") != null
+          && fleet.leader("squad-1") != null);
+
+      for (int i = 0; i < 40; i++) {
+        put(fleet, "d3", "squad-1", "decisions/task-" + i, "drone-" + i);
+      }
+      put(fleet, "g1", "council", "fleet/airspace/sector-4", "reserved for squad-1");
+      await().atMost(WAIT).until(() -> range(fleet, "g1", "council", "squads/squad-1/").size()
+          == 40);
+      await().atMost(WAIT).until(() -> range(fleet, "d3", "squad-1", "fleet/").size() == 1);
+
+      // The squad's leader goes; its successor resumes from the council's cursor.
+      String leader = fleet.leader("squad-1");
+      String via = leader.equals("d3") ? "d2" : "d3";
+      fleet.stop(leader);
+      for (int i = 40; i < 60; i++) {
+        put(fleet, via, "squad-1", "decisions/task-" + i, "drone-" + i);
+      }
+      await().atMost(WAIT).until(() -> range(fleet, "g1", "council", "squads/squad-1/").size()
+          == 60);
+
+      List<KeyValue> up = range(fleet, "g1", "council", "squads/squad-1/decisions/");
+      assertThat(up).extracting(KeyValue::getVersion).containsOnly(1L);
+      assertThat(up).filteredOn(kv -> kv.getKey().toStringUtf8().endsWith("/task-42"))
+          .extracting(kv -> kv.getValue().toStringUtf8()).containsExactly("drone-42");
+      assertThat(range(fleet, via, "squad-1", "fleet/")).extracting(KeyValue::getVersion)
+          .containsExactly(1L);
+    }
+  }
+
+  private static void put(Squads fleet, String via, String group, String key, String value) {
+    KVGrpc.newBlockingStub(fleet.agent(via).channel()).withDeadlineAfter(10, TimeUnit.SECONDS)
+        .put(PutCall.newBuilder().setGroup(group).setPut(PutRequest.newBuilder()
+            .setKey(ByteString.copyFromUtf8(key)).setValue(ByteString.copyFromUtf8(value)))
+            .build());
+  }
+
+  private static List<KeyValue> range(Squads fleet, String via, String group, String prefix) {
+    return KVGrpc.newBlockingStub(fleet.agent(via).channel())
+        .withDeadlineAfter(10, TimeUnit.SECONDS)
+        .range(RangeCall.newBuilder().setGroup(group).setRange(RangeRequest.newBuilder()
+            .setKey(ByteString.copyFromUtf8(prefix)).setPrefix(true)).build())
+        .getKvsList();
+  }
+}

@@ -6,16 +6,20 @@ import io.flotilla.agent.api.ClusterGrpc;
 import io.flotilla.agent.api.FollowerStatus;
 import io.flotilla.agent.api.GroupCall;
 import io.flotilla.agent.api.GroupStatus;
+import io.flotilla.agent.api.HealthReport;
 import io.flotilla.agent.api.Member;
 import io.flotilla.agent.api.MemberAddCall;
 import io.flotilla.agent.api.MemberCall;
 import io.flotilla.agent.api.MemberListReply;
+import io.flotilla.agent.api.MemberPresence;
 import io.flotilla.agent.api.SnapshotReply;
 import io.flotilla.agent.api.StatusCall;
 import io.flotilla.agent.api.StatusGrpc;
 import io.flotilla.agent.api.StatusReply;
+import io.flotilla.agent.api.VoterChangeRecord;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -154,16 +159,88 @@ final class ClusterCommands {
   }
 
   static void printMembers(CommandSpec spec, ClientOptions client, MemberListReply r) {
-    Output.Table t = new Output.Table("ID", "ADDRESS", "ROLE", "PRIORITY");
+    Output.Table t = new Output.Table("ID", "ADDRESS", "ROLE", "PRIORITY", "PRESENT", "KIND",
+        "BATTERY", "LINK", "RESTARTS");
     ArrayNode members = Output.JSON.arrayNode();
     for (Member m : r.getMembersList()) {
       String role = m.getRole().name().toLowerCase();
-      t.row(m.getId(), m.getAddress(), role, m.getPriority());
-      members.addObject().put("id", m.getId()).put("address", m.getAddress()).put("role", role)
-          .put("priority", m.getPriority());
+      MemberPresence p = m.getPresence();
+      t.row(m.getId(), m.getAddress(), role, m.getPriority(), p.getPresent() ? "yes" : "no",
+          p.getPresent() ? p.getKind() + (p.getEligible() ? "" : " (never votes)") : "-",
+          p.getBattery() < 0 ? "-" : p.getBattery() + "%",
+          p.getLink() < 0 ? "-" : String.format("%.2f", p.getLink()),
+          p.getPresent() ? Integer.toString(p.getRestarts()) : "-");
+      ObjectNode member = members.addObject().put("id", m.getId())
+          .put("address", m.getAddress()).put("role", role).put("priority", m.getPriority());
+      if (p.getPresent()) {
+        member.putObject("presence").put("kind", p.getKind()).put("eligible", p.getEligible())
+            .put("battery", p.getBattery()).put("link", p.getLink())
+            .put("restarts", p.getRestarts());
+      } else {
+        member.putNull("presence");
+      }
     }
-    Output.print(spec.commandLine().getOut(), client.output,
-        Output.JSON.objectNode().put("group", r.getGroup()).set("members", members), t);
+    ArrayNode changes = Output.JSON.arrayNode();
+    if (r.getChangesCount() > 0) {
+      t.note("");
+      t.note("Voter changes (latest last):");
+    }
+    for (VoterChangeRecord c : r.getChangesList()) {
+      String at = Instant.ofEpochMilli(c.getAtMillis()).toString();
+      t.note("  " + at + "  " + describe(c) + ": " + c.getReason() + " (leader " + c.getLeader()
+          + ", term " + c.getTerm() + ")");
+      changes.addObject().put("at", at).put("leader", c.getLeader()).put("term", c.getTerm())
+          .put("kind", c.getKind().toLowerCase()).put("in", c.getIn().isEmpty() ? null : c.getIn())
+          .put("out", c.getOut().isEmpty() ? null : c.getOut()).put("reason", c.getReason());
+    }
+    ObjectNode json = Output.JSON.objectNode().put("group", r.getGroup());
+    json.set("members", members);
+    json.set("changes", changes);
+    Output.print(spec.commandLine().getOut(), client.output, json, t);
+  }
+
+  private static String describe(VoterChangeRecord c) {
+    return switch (c.getKind()) {
+      case "PROMOTE" -> "promoted " + c.getIn();
+      case "DEMOTE" -> "demoted " + c.getOut();
+      case "SWAP" -> c.getIn() + " votes instead of " + c.getOut();
+      case "HAND_OFF" -> c.getOut() + " handed leadership to " + c.getIn();
+      default -> c.getKind().toLowerCase() + " " + c.getIn() + " " + c.getOut();
+    };
+  }
+
+  @Command(name = "health", mixinStandardHelpOptions = true,
+      description = {"Report this agent's health to its node: published in the agent's presence,",
+          "where each group's leader reads it to decide who votes (groups with `voters`).",
+          "Send it to the agent's own node (the first endpoint).", "",
+          "Example:", "  flotilla health --battery 64 --link 0.8"})
+  static final class Health implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin ClientOptions client;
+    @Option(names = "--battery", paramLabel = "PERCENT", description = "Charge, 0 to 100.")
+    Integer battery;
+    @Option(names = "--link", paramLabel = "QUALITY", description = "Link quality, 0.0 to 1.0.")
+    Double link;
+
+    @Override
+    public Integer call() {
+      if (battery == null && link == null) {
+        throw new ParameterException(spec.commandLine(), "give --battery, --link or both");
+      }
+      HealthReport.Builder report = HealthReport.newBuilder();
+      if (battery != null) {
+        report.setBattery(battery);
+      }
+      if (link != null) {
+        report.setLink(link);
+      }
+      try (Api api = client.connect()) {
+        api.call(ch -> cluster(api, ch).reportHealth(report.build()));
+        Output.print(spec.commandLine().getOut(), client.output, Output.JSON.objectNode()
+            .put("battery", battery).put("link", link), new Output.Table().note("reported"));
+        return 0;
+      }
+    }
   }
 
   @Command(name = "members", mixinStandardHelpOptions = true,

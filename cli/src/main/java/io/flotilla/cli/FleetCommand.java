@@ -3,7 +3,8 @@ package io.flotilla.cli;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Optional;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -19,13 +20,24 @@ import picocli.CommandLine.Model.CommandSpec;
 final class FleetCommand {
 
   @Command(name = "up", mixinStandardHelpOptions = true,
-      description = {"Start N agent-node processes (separate JVMs) on loopback in one group, wait",
-          "for a leader, and print how to reach them. Configs, logs and data go in --dir.", "",
-          "Example:", "  flotilla fleet up --agents 5 && flotilla status"})
+      description = {"Start N agent-node processes (separate JVMs) on loopback in one group, or in",
+          "--squads with a --council of ground stations; wait for every group's leader and print",
+          "how to reach them. Configs, logs and data go in --dir.", "",
+          "Each squad's leader keeps --voters healthy voters (the rest listen) and forwards the",
+          "squad's decisions/ keys to the council (as squads/<squad>/decisions/...) and the",
+          "council's fleet/ keys into the squad.", "",
+          "Examples:", "  flotilla fleet up --agents 5 && flotilla status",
+          "  flotilla fleet up --agents 30 --squads 3 --council ground:3"})
   static final class Up implements Callable<Integer> {
     @Spec CommandSpec spec;
-    @Option(names = "--agents", defaultValue = "3", description = "Agents, all voters (default ${DEFAULT-VALUE}).")
+    @Option(names = "--agents", defaultValue = "3", description = "Agents (default ${DEFAULT-VALUE}); without --squads, all voters of one group.")
     int agents;
+    @Option(names = "--squads", defaultValue = "0", description = "Split the agents into this many squads, each a group.")
+    int squads;
+    @Option(names = "--voters", defaultValue = "3", description = "Voters each squad keeps (default ${DEFAULT-VALUE}); the rest are listeners.")
+    int voters;
+    @Option(names = "--council", paramLabel = "ground:N", description = "A council group of N ground stations (needs --squads).")
+    String council;
     @Option(names = "--dir", defaultValue = "flotilla-fleet", description = "Fleet directory (default ${DEFAULT-VALUE}).")
     Path dir;
     @Option(names = "--profile", defaultValue = "lan", description = "lan or radio (default ${DEFAULT-VALUE}).")
@@ -38,25 +50,29 @@ final class FleetCommand {
 
     @Override
     public Integer call() throws Exception {
-      if (agents < 1 || agents > 99) {
-        throw CliException.usage("--agents must be between 1 and 99");
-      }
+      Topology topology = Topology.parse(agents, squads, voters, council);
       if (!profile.equals("lan") && !profile.equals("radio")) {
         throw CliException.usage("--profile must be lan or radio");
       }
       PrintWriter out = spec.commandLine().getOut();
-      ProcessFleet fleet = ProcessFleet.up(dir, agents, profile, tls);
-      Optional<String> leader = fleet.awaitLeader(wait);
-      Output.Table t = new Output.Table("ID", "API", "RAFT", "METRICS", "PID");
-      fleet.agents().forEach(a -> t.row(a.id, a.api, a.raft, a.metrics, a.pid));
+      ProcessFleet fleet = ProcessFleet.up(dir, topology, profile, tls);
+      Map<String, String> leaders = fleet.awaitLeaders(wait);
+      Output.Table t = new Output.Table("ID", "GROUP", "ROLE", "API", "RAFT", "METRICS", "PID");
+      fleet.agents().forEach(a -> t.row(a.id, a.group, a.role, a.api, a.raft, a.metrics, a.pid));
       out.print(t.render());
-      if (leader.isEmpty()) {
+      List<String> leaderless = fleet.groups().stream().filter(g -> !leaders.containsKey(g))
+          .toList();
+      if (!leaderless.isEmpty()) {
         out.flush();
-        throw CliException.refused("no leader within " + DurationConverter.format(wait)
-            + "; see the logs in " + dir);
+        throw CliException.refused("no leader of " + String.join(", ", leaderless) + " within "
+            + DurationConverter.format(wait) + "; see the logs in " + dir);
       }
-      out.printf("%nLeader: %s. Talk to the fleet with:%n  export FLOTILLA_ENDPOINTS=%s%n",
-          leader.get(), fleet.endpoints());
+      out.printf("%n%s: %s. Talk to the fleet with:%n  export FLOTILLA_ENDPOINTS=%s%n",
+          leaders.size() == 1 ? "Leader" : "Leaders",
+          leaders.size() == 1 ? leaders.values().iterator().next()
+              : String.join(", ", leaders.entrySet().stream()
+                  .map(e -> e.getValue() + " (" + e.getKey() + ")").toList()),
+          fleet.endpoints());
       fleet.tls().ifPresent(files -> out.printf(
           "  export FLOTILLA_CACERT=%s FLOTILLA_CERT=%s FLOTILLA_KEY=%s%n",
           files.ca(), files.cert(), files.key()));

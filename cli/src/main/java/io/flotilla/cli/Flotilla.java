@@ -41,6 +41,7 @@ import picocli.CommandLine.Option;
       ClusterCommands.Election.class,
       ClusterCommands.Snapshot.class,
       ClusterCommands.MemberGroup.class,
+      ClusterCommands.Health.class,
       CheckCommand.class,
       ChaosCommand.class,
       BenchCommand.class,

@@ -19,7 +19,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -44,6 +46,10 @@ final class ProcessFleet {
     public String config;
     public String log;
     public long pid;
+    /** The group it belongs to. */
+    public String group = GROUP;
+    /** Its role in the group when the fleet started: voter or listener. */
+    public String role = "voter";
     /** The operator's TLS files for talking to this agent; null for a plaintext fleet. */
     public ClientFiles tls;
 
@@ -85,7 +91,11 @@ final class ProcessFleet {
 
   /** Writes configs for {@code n} agents with free loopback ports and starts them all. */
   static ProcessFleet up(Path dir, int n, String profile) throws IOException {
-    return up(dir, n, profile, false);
+    return up(dir, Topology.single(n), profile, false);
+  }
+
+  static ProcessFleet up(Path dir, int n, String profile, boolean tls) throws IOException {
+    return up(dir, Topology.single(n), profile, tls);
   }
 
   /**
@@ -93,17 +103,28 @@ final class ProcessFleet {
    *     for each agent, and one for the operator ({@code operator}), which this fleet's
    *     commands use
    */
-  static ProcessFleet up(Path dir, int n, String profile, boolean tls) throws IOException {
+  static ProcessFleet up(Path dir, Topology topology, String profile, boolean tls)
+      throws IOException {
     if (Files.exists(dir.resolve("fleet.json")) && load(dir).state.agents.stream()
         .anyMatch(a -> a.process().isPresent())) {
       throw CliException.usage("a fleet is already running in " + dir + " (flotilla fleet down --dir " + dir + ")");
     }
     Files.createDirectories(dir);
+    int n = topology.agents() + topology.councilStations();
     int[] ports = freePorts(3 * n);
     State s = new State();
+    int[] inSquad = new int[topology.squads() + 1];
     for (int i = 0; i < n; i++) {
       Agent a = new Agent();
-      a.id = "agent-" + (i + 1);
+      boolean ground = i >= topology.agents();
+      a.id = ground ? "ground-" + (i - topology.agents() + 1) : "agent-" + (i + 1);
+      if (ground) {
+        a.group = Topology.COUNCIL;
+      } else if (topology.squads() > 0) {
+        int squad = topology.squadOf(i);
+        a.group = "squad-" + squad;
+        a.role = inSquad[squad]++ < topology.voters() ? "voter" : "listener";
+      }
       a.raft = "127.0.0.1:" + ports[3 * i];
       a.api = "127.0.0.1:" + ports[3 * i + 1];
       a.metrics = "127.0.0.1:" + ports[3 * i + 2];
@@ -114,8 +135,24 @@ final class ProcessFleet {
     if (tls) {
       issueCertificates(dir, s.agents);
     }
+    List<Agent> council = s.agents.stream().filter(a -> a.group.equals(Topology.COUNCIL))
+        .toList();
     for (Agent a : s.agents) {
-      writeConfig(dir, a, profile, s.agents, false);
+      List<Agent> members = s.agents.stream().filter(m -> m.group.equals(a.group)).toList();
+      StringBuilder duties = new StringBuilder();
+      if (topology.squads() > 0) {
+        duties.append("    voters: ").append(a.group.equals(Topology.COUNCIL)
+            ? council.size() : topology.voters()).append('\n');
+      }
+      if (!council.isEmpty() && !a.group.equals(Topology.COUNCIL)) {
+        duties.append("    forward:\n      council:\n        id: ").append(Topology.COUNCIL)
+            .append("\n        members:\n");
+        council.forEach(m -> duties.append("          - {id: ").append(m.id)
+            .append(", address: ").append(m.raft).append("}\n"));
+        duties.append("      up: ").append(Topology.UP).append("\n      down: ")
+            .append(Topology.DOWN).append('\n');
+      }
+      writeConfig(dir, a, profile, members, false, duties.toString());
     }
     ProcessFleet fleet = new ProcessFleet(dir, s);
     for (Agent a : s.agents) {
@@ -140,7 +177,7 @@ final class ProcessFleet {
     if (tls().isPresent()) {
       issueCertificates(dir, List.of(a));
     }
-    writeConfig(dir, a, profile, state.agents, true);
+    writeConfig(dir, a, profile, state.agents, true, "");
     state.agents.add(a);
     start(a);
     return a;
@@ -165,7 +202,7 @@ final class ProcessFleet {
   }
 
   private static void writeConfig(Path dir, Agent a, String profile, List<Agent> members,
-      boolean join) throws IOException {
+      boolean join, String groupDuties) throws IOException {
     StringBuilder yaml = new StringBuilder()
         .append("id: ").append(a.id).append('\n')
         .append("data-dir: ").append(dir.resolve(a.id + "-data")).append('\n')
@@ -173,20 +210,23 @@ final class ProcessFleet {
         .append("api-address: ").append(a.api).append('\n')
         .append("metrics-address: ").append(a.metrics).append('\n')
         .append("profile: ").append(profile).append('\n');
+    if (a.group.equals(Topology.COUNCIL)) {
+      yaml.append("kind: ground\n");
+    }
     if (a.tls != null) {
       Path certs = Path.of(a.tls.ca()).getParent();
       yaml.append("tls: {ca: ").append(a.tls.ca())
           .append(", cert: ").append(certs.resolve(a.id + ".pem"))
           .append(", key: ").append(certs.resolve(a.id + ".key")).append("}\n");
     }
-    yaml.append("groups:\n  - id: ").append(GROUP).append('\n');
+    yaml.append("groups:\n  - id: ").append(a.group).append('\n');
     if (join) {
       yaml.append("    join: true\n");
     }
-    yaml.append("    members:\n");
+    yaml.append(groupDuties).append("    members:\n");
     for (Agent m : members) {
       yaml.append("      - {id: ").append(m.id).append(", address: ").append(m.raft)
-          .append(", role: voter}\n");
+          .append(", role: ").append(m.role).append("}\n");
     }
     Files.writeString(Path.of(a.config), yaml);
   }
@@ -277,6 +317,47 @@ final class ProcessFleet {
       }
     }
     return Optional.empty();
+  }
+
+  /** The groups of the fleet, in the order their agents were started. */
+  List<String> groups() {
+    return state.agents.stream().map(a -> a.group).distinct().toList();
+  }
+
+  /** The agent leading {@code group}, as the first of its reachable agents that says so. */
+  Optional<String> leader(String group, Duration rpcTimeout) {
+    for (Agent a : state.agents) {
+      if (!a.group.equals(group) || a.process().isEmpty()) {
+        continue;
+      }
+      Optional<StatusReply> s = status(a, rpcTimeout);
+      if (s.isPresent() && s.get().getGroupsList().stream().anyMatch(
+          g -> g.getGroup().equals(group) && g.getRole().equals("LEADER"))) {
+        return Optional.of(a.id);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Waits until every group has a leader.
+   *
+   * @return each group's leader; groups without one when the time ran out are left out
+   */
+  Map<String, String> awaitLeaders(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Map<String, String> leaders = new LinkedHashMap<>();
+    while (true) {
+      for (String g : groups()) {
+        if (!leaders.containsKey(g)) {
+          leader(g, Duration.ofMillis(500)).ifPresent(l -> leaders.put(g, l));
+        }
+      }
+      if (leaders.size() == groups().size() || System.nanoTime() >= deadline) {
+        return leaders;
+      }
+      Thread.sleep(20);
+    }
   }
 
   Optional<String> awaitLeader(Duration timeout) throws InterruptedException {

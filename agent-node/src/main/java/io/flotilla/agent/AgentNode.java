@@ -11,6 +11,7 @@ import io.flotilla.agent.grpc.Groups;
 import io.flotilla.agent.grpc.KvService;
 import io.flotilla.agent.grpc.LeaseService;
 import io.flotilla.agent.grpc.MalformedRequests;
+import io.flotilla.agent.grpc.QuorumGate;
 import io.flotilla.agent.grpc.StatusService;
 import io.flotilla.agent.grpc.WatchService;
 import io.flotilla.agent.limits.ClientLimiter;
@@ -183,6 +184,7 @@ public final class AgentNode implements Closeable {
           group -> clients.get(group).leasesAsync().thenApply(r -> r.getLeasesList().stream()
               .map(LeaseInfo::getId).collect(Collectors.toSet())));
       timer.scheduleWithFixedDelay(limiter::sweep, 30, 30, TimeUnit.SECONDS);
+      QuorumGate quorum = new QuorumGate(server, timer);
       StatusService status = new StatusService(groups, server, Version.get(),
           config.apiAddress().toString());
       NettyServerBuilder api = NettyServerBuilder.forAddress(
@@ -209,12 +211,12 @@ public final class AgentNode implements Closeable {
             "API calls refused by the access list", Tags.empty(), access, AccessInterceptor::denied);
       }
       grpc = api
-          .addService(MalformedRequests.refused(new KvService(groups, config.id(),
+          .addService(MalformedRequests.refused(new KvService(groups, quorum, config.id(),
               nodeMetrics[0], config.unsafeLocalReads())))
-          .addService(MalformedRequests.refused(new LeaseService(groups, limiter.leases())))
+          .addService(MalformedRequests.refused(new LeaseService(groups, quorum, limiter.leases())))
           .addService(MalformedRequests.refused(new WatchService(groups, limiter.watches())))
-          .addService(MalformedRequests.refused(new ElectionService(groups, limiter.watches())))
-          .addService(MalformedRequests.refused(new ClusterService(groups, server, status, presence)))
+          .addService(MalformedRequests.refused(new ElectionService(groups, quorum, limiter.watches())))
+          .addService(MalformedRequests.refused(new ClusterService(groups, quorum, server, status, presence)))
           .addService(MalformedRequests.refused(status))
           .callExecutor(new DirectKeyCalls())
           .build()

@@ -16,7 +16,9 @@ import java.util.Map;
 
 /** Agent nodes in this JVM, configured through real YAML files, on free loopback ports. */
 public final class InProcessAgents implements Closeable {
+  /** By index; null while stopped. */
   final List<AgentNode> nodes = new ArrayList<>();
+  final List<AgentConfig> configs = new ArrayList<>();
   final List<ManagedChannel> channels = new ArrayList<>();
 
   /** @param extraYaml added to every agent's file, with {@code {id}} replaced by its id */
@@ -47,10 +49,21 @@ public final class InProcessAgents implements Closeable {
           + "groups:\n  - id: fleet\n    members:\n" + members);
       AgentConfig config = ConfigLoader.load(yaml, Map.of(), Map.of());
       ConfigLoader.checkRunnable(config);
+      configs.add(config);
       nodes.add(AgentNode.start(config));
       channels.add(NettyChannelBuilder.forAddress("127.0.0.1", ports[3 * i + 1])
           .usePlaintext().build());
     }
+  }
+
+  /** Stops agent {@code i} as a SIGTERM would; its data stays for {@link #restart}. */
+  public void stop(int i) throws IOException {
+    nodes.set(i, null).close();
+  }
+
+  /** Starts agent {@code i} again on its data and addresses. */
+  public void restart(int i) throws IOException {
+    nodes.set(i, AgentNode.start(configs.get(i)));
   }
 
   public AgentNode node(int i) {
@@ -76,6 +89,9 @@ public final class InProcessAgents implements Closeable {
 
   public int leaderIndex() {
     for (int i = 0; i < nodes.size(); i++) {
+      if (nodes.get(i) == null) {
+        continue;
+      }
       try {
         var s = nodes.get(i).server().status("fleet");
         if (s.isLeader() && s.leaderReady()) {
@@ -92,7 +108,9 @@ public final class InProcessAgents implements Closeable {
   public void close() throws IOException {
     channels.forEach(ManagedChannel::shutdownNow);
     for (AgentNode n : nodes) {
-      n.close();
+      if (n != null) {
+        n.close();
+      }
     }
   }
 }

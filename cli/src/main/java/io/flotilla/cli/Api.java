@@ -62,21 +62,41 @@ final class Api implements AutoCloseable {
     return channels.get(i);
   }
 
-  /** Calls the first endpoint that can be reached; the stub gets this call's deadline. */
+  /**
+   * Calls the first endpoint that can be reached and whose side of the group has a quorum; the
+   * stub gets this call's deadline. When every endpoint that answered had no quorum, that
+   * refusal is the call's failure.
+   */
   <T> T call(Function<ManagedChannel, T> rpc) {
     StatusRuntimeException last = null;
+    StatusRuntimeException noQuorum = null;
     for (int i = 0; i < endpoints.size(); i++) {
       try {
         return rpc.apply(channel(i));
       } catch (StatusRuntimeException e) {
-        if (e.getStatus().getCode() != Status.Code.UNAVAILABLE || !unreachable(e)) {
+        if (e.getStatus().getCode() != Status.Code.UNAVAILABLE) {
           throw e;
         }
-        last = e;
+        if (noQuorum(e)) {
+          noQuorum = e;
+        } else if (unreachable(e)) {
+          last = e;
+        } else {
+          throw e;
+        }
       }
+    }
+    if (noQuorum != null) {
+      throw noQuorum;
     }
     throw new CliException(Flotilla.EXIT_REFUSED, "cannot reach any endpoint "
         + endpoints + ": " + describe(last));
+  }
+
+  /** An agent cut off from its group's majority: another endpoint may be on the other side. */
+  private static boolean noQuorum(StatusRuntimeException e) {
+    String d = e.getStatus().getDescription();
+    return d != null && d.startsWith("no quorum");
   }
 
   /** UNAVAILABLE from the transport (no connection), not from the fleet (no leader). */

@@ -19,6 +19,7 @@ import io.flotilla.consensus.proto.RangeResponse;
 import io.flotilla.consensus.proto.TxnRequest;
 import io.flotilla.consensus.proto.TxnResponse;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
@@ -72,9 +73,19 @@ final class KvCommands {
           t.row(kv.getKey().toStringUtf8(), kv.getValue().toStringUtf8(), kv.getModRevision(),
               kv.getVersion(), kv.getLease() == 0 ? "-" : kv.getLease());
         }
-        Output.print(spec.commandLine().getOut(), client.output, Output.JSON.objectNode()
-            .put("revision", r.getRevision()).put("count", r.getCount()).put("more", r.getMore())
-            .set("kvs", Output.kvs(r.getKvsList())), t);
+        ObjectNode json = Output.JSON.objectNode()
+            .put("revision", r.getRevision()).put("count", r.getCount()).put("more", r.getMore());
+        json.set("kvs", Output.kvs(r.getKvsList()));
+        if (r.getStale()) {
+          json.put("stale", true).put("served_by", r.getServedBy())
+              .put("leader_contact_age_ms", r.getLeaderContactAgeMs());
+          // On stderr, so that the table or JSON on stdout stays what scripts parse.
+          spec.commandLine().getErr().printf(Locale.ROOT,
+              "stale: served by %s from its own replica, last leader contact %.1f s ago%n",
+              r.getServedBy(), r.getLeaderContactAgeMs() / 1000.0);
+          spec.commandLine().getErr().flush();
+        }
+        Output.print(spec.commandLine().getOut(), client.output, json, t);
         if (r.getKvsCount() == 0 && !prefix) {
           throw CliException.refused("key " + key + " not found");
         }

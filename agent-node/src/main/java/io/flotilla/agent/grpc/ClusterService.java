@@ -26,6 +26,7 @@ import io.flotilla.agent.api.StatusReply;
 import io.flotilla.agent.trust.FleetCa;
 import io.flotilla.agent.trust.TrustFileException;
 import io.flotilla.consensus.client.FleetAdmin;
+import io.flotilla.consensus.client.FleetClient;
 import io.flotilla.consensus.proto.IdentityListResponse;
 import io.flotilla.consensus.server.FleetPeer;
 import io.flotilla.consensus.server.FleetServer;
@@ -33,23 +34,35 @@ import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.security.PublicKey;
 
-/** Membership, agent identities and per-node administration. */
+/**
+ * Membership, agent identities and per-node administration. Calls that go through the group's
+ * leader are refused where this node's side of the group has no quorum (see
+ * {@link QuorumGate}); the per-node ones (elections paused, snapshots) are not.
+ */
 public final class ClusterService extends ClusterGrpc.ClusterImplBase {
   private final Groups groups;
+  private final QuorumGate quorum;
   private final FleetServer server;
   private final StatusService status;
   private final PresenceKeeper presence;
 
-  public ClusterService(Groups groups, FleetServer server, StatusService status,
-      PresenceKeeper presence) {
+  public ClusterService(Groups groups, QuorumGate quorum, FleetServer server,
+      StatusService status, PresenceKeeper presence) {
     this.presence = presence;
     this.groups = groups;
+    this.quorum = quorum;
     this.server = server;
     this.status = status;
   }
 
   private FleetAdmin admin(String group) {
-    return groups.client(group).admin();
+    return client(group).admin();
+  }
+
+  /** The group's client, for a call that needs its leader: refused here without a quorum. */
+  private FleetClient client(String group) {
+    quorum.check(groups.resolve(group));
+    return groups.client(group);
   }
 
   @Override
@@ -132,7 +145,7 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
       } catch (TrustFileException e) {
         throw Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException();
       }
-      groups.client(call.getGroup()).enroll(call.getAgentId(), key);
+      client(call.getGroup()).enroll(call.getAgentId(), key);
       return agents(call.getGroup());
     }, out);
   }
@@ -140,7 +153,7 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
   @Override
   public void revokeAgent(MemberCall call, StreamObserver<AgentsReply> out) {
     Calls.blocking(() -> {
-      groups.client(call.getGroup()).revoke(call.getId());
+      client(call.getGroup()).revoke(call.getId());
       return agents(call.getGroup());
     }, out);
   }
@@ -151,7 +164,7 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
   }
 
   private AgentsReply agents(String group) {
-    IdentityListResponse identities = groups.client(group).identities();
+    IdentityListResponse identities = client(group).identities();
     return AgentsReply.newBuilder()
         .setGroup(groups.resolve(group))
         .addAllAgents(identities.getAgentsList())
@@ -178,7 +191,7 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
   }
 
   private MemberListReply members(String group) {
-    FleetClient client = groups.client(group);
+    FleetClient client = client(group);
     Map<String, Presence> present = new HashMap<>();
     List<VoterChangeRecord> changes = new ArrayList<>();
     for (KeyValue kv : client.range("_flotilla/").getKvsList()) {

@@ -24,22 +24,32 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The election recipe for callers that hold their own lease. An Observe call is a watch: it
- * counts against the caller's {@code client-limits.watches} until it ends.
+ * counts against the caller's {@code client-limits.watches} until it ends. Every other call
+ * arriving where this node's side of the group has no quorum is refused (see
+ * {@link QuorumGate}).
  */
 public final class ElectionService extends ElectionGrpc.ElectionImplBase {
   /** How long a campaign may wait when the caller sets no deadline. */
   private static final Duration DEFAULT_CAMPAIGN = Duration.ofMinutes(10);
 
   private final Groups groups;
+  private final QuorumGate quorum;
   private final WatchQuota watches;
 
-  public ElectionService(Groups groups, WatchQuota watches) {
+  public ElectionService(Groups groups, QuorumGate quorum, WatchQuota watches) {
     this.groups = groups;
+    this.quorum = quorum;
     this.watches = watches;
   }
 
   private Election election(String group, String name) {
     return new Election(groups.client(group), name);
+  }
+
+  /** An election whose calls need the group's leader: refused here without a quorum. */
+  private Election led(String group, String name) {
+    quorum.check(groups.resolve(group));
+    return election(group, name);
   }
 
   @Override
@@ -48,8 +58,9 @@ public final class ElectionService extends ElectionGrpc.ElectionImplBase {
       Deadline deadline = Context.current().getDeadline();
       Duration wait = deadline == null
           ? DEFAULT_CAMPAIGN : Duration.ofMillis(deadline.timeRemaining(TimeUnit.MILLISECONDS));
+      Election election = led(call.getGroup(), call.getName());
       // A caller that goes away stops the wait, and its candidacy is withdrawn.
-      Leadership l = Calls.untilCancelled(() -> election(call.getGroup(), call.getName())
+      Leadership l = Calls.untilCancelled(() -> election
           .campaign(call.getLease(), call.getValue(), wait));
       return LeaderKey.newBuilder()
           .setGroup(groups.resolve(call.getGroup()))
@@ -76,13 +87,13 @@ public final class ElectionService extends ElectionGrpc.ElectionImplBase {
   }
 
   private Leadership leadership(LeaderKey key) {
-    return election(key.getGroup(), key.getName())
+    return led(key.getGroup(), key.getName())
         .resume(key.getKey(), key.getCreateRevision(), key.getLease());
   }
 
   @Override
   public void leader(ElectionCall call, StreamObserver<LeaderReply> out) {
-    Calls.blocking(() -> reply(election(call.getGroup(), call.getName()).leader()), out);
+    Calls.blocking(() -> reply(led(call.getGroup(), call.getName()).leader()), out);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.flotilla.agent.grpc;
 
+import io.flotilla.agent.api.Consistency;
 import io.flotilla.agent.api.DeleteCall;
 import io.flotilla.agent.api.KVGrpc;
 import io.flotilla.agent.api.PutCall;
@@ -14,9 +15,15 @@ import io.grpc.stub.StreamObserver;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
-/** Keys and transactions; writes go through the group's leader wherever they arrive. */
+/**
+ * Keys and transactions; writes go through the group's leader wherever they arrive. Where this
+ * node's side of the group has no quorum, writes and reads that need the leader are refused
+ * (see {@link QuorumGate}), and stale reads are still served, marked {@code stale} unless this
+ * node leads with a majority of voters answering it.
+ */
 public final class KvService extends KVGrpc.KVImplBase {
   private final Groups groups;
+  private final QuorumGate quorum;
   private final String nodeId;
   private final WriteMetrics metrics;
 
@@ -26,8 +33,10 @@ public final class KvService extends KVGrpc.KVImplBase {
    * @param unsafeLocalReads answer linearizable reads from this node's state (a deliberate bug
    *     for testing the chaos suite; see {@code AgentConfig#unsafeLocalReads})
    */
-  public KvService(Groups groups, String nodeId, WriteMetrics metrics, boolean unsafeLocalReads) {
+  public KvService(Groups groups, QuorumGate quorum, String nodeId, WriteMetrics metrics,
+      boolean unsafeLocalReads) {
     this.groups = groups;
+    this.quorum = quorum;
     this.nodeId = nodeId;
     this.metrics = metrics;
     this.unsafeLocalReads = unsafeLocalReads;
@@ -56,21 +65,37 @@ public final class KvService extends KVGrpc.KVImplBase {
       case LINEARIZABLE, UNRECOGNIZED -> unsafeLocalReads
           ? ReadConsistency.stale(nodeId, 0) : ReadConsistency.LINEARIZABLE;
     };
+    String name = groups.resolve(call.getGroup());
     try {
-      Calls.reply(groups.client(call.getGroup()).rangeAsync(call.getRange(), consistency), out);
+      var client = groups.client(name);
+      if (call.getConsistency() == Consistency.STALE) {
+        Calls.reply(client.rangeAsync(call.getRange(), consistency)
+            .thenApply(r -> marked(name, r)), out);
+      } else {
+        Calls.reply(quorum.send(name, () -> client.rangeAsync(call.getRange(), consistency)), out);
+      }
     } catch (RuntimeException e) {
       out.onError(Errors.toStatus(e));
     }
   }
 
+  /** A read from this node's replica, marked stale unless this node leads with a quorum. */
+  private RangeResponse marked(String group, RangeResponse read) {
+    return quorum.judgement(group).filter(j -> !j.leadsWithQuorum())
+        .map(j -> read.toBuilder().setStale(true).setServedBy(nodeId)
+            .setLeaderContactAgeMs(j.sinceContactMillis()).build())
+        .orElse(read);
+  }
+
   private <T> void write(String group, Supplier<CompletableFuture<T>> send, StreamObserver<T> out) {
+    String name = groups.resolve(group);
     try {
       long t0 = System.nanoTime();
-      Calls.reply(send.get().whenComplete((r, e) -> {
+      Calls.reply(quorum.send(name, () -> send.get().whenComplete((r, e) -> {
         if (e == null) {
-          metrics.committed(groups.resolve(group), System.nanoTime() - t0);
+          metrics.committed(name, System.nanoTime() - t0);
         }
-      }), out);
+      })), out);
     } catch (RuntimeException e) {
       out.onError(Errors.toStatus(e));
     }

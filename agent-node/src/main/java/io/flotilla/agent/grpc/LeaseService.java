@@ -15,14 +15,17 @@ import java.time.Duration;
 
 /**
  * Leases: grant, revoke, list, and a keep-alive stream. A grant over the caller's
- * {@code client-limits.leases} is refused with {@code RESOURCE_EXHAUSTED}.
+ * {@code client-limits.leases} is refused with {@code RESOURCE_EXHAUSTED}; every call is
+ * refused where this node's side of the group has no quorum (see {@link QuorumGate}).
  */
 public final class LeaseService extends LeaseGrpc.LeaseImplBase {
   private final Groups groups;
+  private final QuorumGate quorum;
   private final LeaseQuota quota;
 
-  public LeaseService(Groups groups, LeaseQuota quota) {
+  public LeaseService(Groups groups, QuorumGate quorum, LeaseQuota quota) {
     this.groups = groups;
+    this.quorum = quorum;
     this.quota = quota;
   }
 
@@ -30,8 +33,9 @@ public final class LeaseService extends LeaseGrpc.LeaseImplBase {
   public void grant(LeaseGrantCall call, StreamObserver<LeaseGrantResponse> out) {
     try {
       var client = groups.client(call.getGroup());
-      Calls.reply(quota.grant(Caller.current(), groups.resolve(call.getGroup()),
-          () -> client.grantLeaseAsync(Duration.ofMillis(call.getTtlMillis()))), out);
+      String group = groups.resolve(call.getGroup());
+      Calls.reply(quota.grant(Caller.current(), group, () -> quorum.send(group,
+          () -> client.grantLeaseAsync(Duration.ofMillis(call.getTtlMillis())))), out);
     } catch (RuntimeException e) {
       out.onError(Errors.toStatus(e));
     }
@@ -41,8 +45,9 @@ public final class LeaseService extends LeaseGrpc.LeaseImplBase {
   public void revoke(LeaseCall call, StreamObserver<LeaseRevokeResponse> out) {
     String caller = Caller.current();
     try {
-      Calls.reply(groups.client(call.getGroup()).revokeLeaseAsync(call.getId())
-          .whenComplete((reply, error) -> {
+      var client = groups.client(call.getGroup());
+      Calls.reply(quorum.send(groups.resolve(call.getGroup()),
+          () -> client.revokeLeaseAsync(call.getId())).whenComplete((reply, error) -> {
             if (error == null
                 || Errors.toStatus(error).getStatus().getCode() == Status.Code.NOT_FOUND) {
               quota.revoked(caller, groups.resolve(call.getGroup()), call.getId());
@@ -56,7 +61,8 @@ public final class LeaseService extends LeaseGrpc.LeaseImplBase {
   @Override
   public void list(GroupCall call, StreamObserver<LeaseListResponse> out) {
     try {
-      Calls.reply(groups.client(call.getGroup()).leasesAsync(), out);
+      var client = groups.client(call.getGroup());
+      Calls.reply(quorum.send(groups.resolve(call.getGroup()), client::leasesAsync), out);
     } catch (RuntimeException e) {
       out.onError(Errors.toStatus(e));
     }
@@ -70,7 +76,8 @@ public final class LeaseService extends LeaseGrpc.LeaseImplBase {
       @Override
       public void onNext(LeaseCall call) {
         try {
-          groups.client(call.getGroup()).keepAliveAsync(call.getId())
+          var client = groups.client(call.getGroup());
+          quorum.send(groups.resolve(call.getGroup()), () -> client.keepAliveAsync(call.getId()))
               .whenComplete((reply, error) -> send(reply, error));
         } catch (RuntimeException e) {
           send(null, e);

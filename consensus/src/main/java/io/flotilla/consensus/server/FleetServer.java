@@ -8,9 +8,14 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -20,6 +25,8 @@ import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
+import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
 import org.apache.ratis.proto.RaftProtos.ServerRpcProto;
 import org.apache.ratis.protocol.GroupManagementRequest;
 import org.apache.ratis.protocol.LeaderElectionManagementRequest;
@@ -28,8 +35,10 @@ import org.apache.ratis.statemachine.SnapshotInfo;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.DivisionInfo;
+import org.apache.ratis.server.RaftConfiguration;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage;
@@ -50,11 +59,15 @@ import org.apache.ratis.util.TimeDuration;
  * a member of, with every entry it had acknowledged.
  */
 public final class FleetServer implements Closeable {
+  /** How often every group's {@link QuorumView} is looked at, so it knows its last contact. */
+  private static final Duration QUORUM_LOOKS = Duration.ofMillis(100);
+
   private final Builder config;
   private final RaftServer server;
   private final ScheduledExecutorService timers;
   private final LeaseExpirer expirer;
   private final AtomicLong callIds = new AtomicLong();
+  private final Map<RaftGroupId, QuorumView> quorumViews = new ConcurrentHashMap<>();
   private volatile String address;
 
   private FleetServer(Builder b) throws IOException {
@@ -123,6 +136,8 @@ public final class FleetServer implements Closeable {
       }
     }
     timers.scheduleWithFixedDelay(expirer::run, 200, 200, TimeUnit.MILLISECONDS);
+    timers.scheduleWithFixedDelay(this::lookAtQuorums, 0, QUORUM_LOOKS.toMillis(),
+        TimeUnit.MILLISECONDS);
     return this;
   }
 
@@ -208,6 +223,69 @@ public final class FleetServer implements Closeable {
         snapshot == null ? -1 : snapshot.getIndex(),
         snapshot == null ? 0 : snapshot.getFiles().stream().mapToLong(f -> f.getPath().toFile().length()).sum(),
         followers);
+  }
+
+  /**
+   * Whether this member's side of the group has a quorum, judged from what it knows; see
+   * {@link QuorumView} for what that means and when it turns.
+   */
+  public QuorumView.Judgement quorum(String group) throws IOException {
+    return judge(group, FleetGroup.ratisId(group));
+  }
+
+  private QuorumView.Judgement judge(String group, RaftGroupId gid) throws IOException {
+    RaftServer.Division d = server.getDivision(gid);
+    QuorumView view = quorumViews.computeIfAbsent(gid, id -> new QuorumView(config.id,
+        QuorumView.window(config.profile, QUORUM_LOOKS), System.nanoTime()));
+    return view.judge(group, look(d), System.nanoTime());
+  }
+
+  /** Keeps every group's view current between requests: it must see each contact. */
+  private void lookAtQuorums() {
+    try {
+      for (RaftGroupId gid : server.getGroupIds()) {
+        judge(gid.toString(), gid);
+      }
+    } catch (IOException | RuntimeException e) {
+      // A group being added or removed; the next look sees it settled.
+    }
+  }
+
+  private QuorumView.Look look(RaftServer.Division d) {
+    DivisionInfo info = d.getInfo();
+    RaftConfiguration conf = d.getRaftConf();
+    Collection<RaftPeer> voters = conf.getCurrentPeers();
+    boolean member = conf.getPeer(server.getId(), RaftPeerRole.FOLLOWER, RaftPeerRole.LISTENER)
+        != null;
+    RaftPeerId leader = info.getLeaderId();
+    String leaderId = leader == null ? "" : leader.toString();
+    RoleInfoProto role = info.getRoleInfoProto();
+    long maxTimeout = config.profile.electionTimeoutMax().toMillis();
+    if (info.isLeader()) {
+      // Each voter's time since it last answered, this leader's own being 0.
+      List<Long> ages = new ArrayList<>();
+      for (RaftPeer v : voters) {
+        ages.add(v.getId().equals(server.getId()) ? 0L : Long.MAX_VALUE);
+      }
+      List<RaftPeerId> ids = voters.stream().map(RaftPeer::getId).toList();
+      for (ServerRpcProto f : role.getLeaderInfo().getFollowerInfoList()) {
+        int i = ids.indexOf(RaftPeerId.valueOf(f.getId().getId()));
+        if (i >= 0) {
+          ages.set(i, f.getLastRpcElapsedTimeMs());
+        }
+      }
+      Collections.sort(ages);
+      int heard = (int) ages.stream().filter(a -> a <= maxTimeout).count();
+      // A new leader has just won a majority's votes (Ratis trusts it as long, too).
+      long majorityAge = role.getRoleElapsedTimeMs() < maxTimeout ? 0
+          : ages.isEmpty() ? -1 : ages.get(ages.size() / 2);
+      return new QuorumView.Look(info.getCurrentRole().name(), leaderId,
+          majorityAge == Long.MAX_VALUE ? -1 : majorityAge, member, voters.size(), heard);
+    }
+    long contact = leader != null && role.hasFollowerInfo()
+        ? role.getFollowerInfo().getLeaderInfo().getLastRpcElapsedTimeMs() : -1;
+    return new QuorumView.Look(info.getCurrentRole().name(), leaderId, contact, member,
+        voters.size(), -1);
   }
 
   /** Stops (or, with {@code paused} false, restarts) this server's part in the group's elections. */

@@ -1,6 +1,7 @@
 package io.flotilla.simulator;
 
 import io.flotilla.consensus.server.TuningProfile;
+import io.flotilla.consensus.voters.VoterPolicy;
 import io.flotilla.simulator.fleet.FleetContext;
 import io.flotilla.simulator.fleet.FleetObserver;
 import io.flotilla.simulator.fleet.Group;
@@ -19,8 +20,11 @@ import io.flotilla.simulator.report.Metrics;
 import io.flotilla.simulator.report.RunSummary;
 import io.flotilla.simulator.scenario.Scenario;
 import io.flotilla.simulator.scenario.Scenario.Fault;
+import io.flotilla.simulator.voters.VoterChangeLog;
+import io.flotilla.simulator.voters.VoterSupervisor;
 import io.flotilla.simulator.workload.AgentWorkload;
 import io.flotilla.simulator.world.Agent;
+import io.flotilla.simulator.world.Battery;
 import io.flotilla.simulator.world.Partitions;
 import io.flotilla.simulator.world.Position;
 import io.flotilla.simulator.world.RadioModel;
@@ -54,6 +58,7 @@ public final class Simulation {
   private final Network network;
   private final Metrics metrics;
   private final FleetContext context;
+  private final VoterSupervisor voters;
   private final long duration;
 
   private Simulation(Scenario scenario, SimulationOptions options) {
@@ -91,8 +96,9 @@ public final class Simulation {
     this.network = new Network(kernel, radio, streams.stream("radio"), groups.size());
     long bucket = Math.max(SimTime.seconds(1), (duration / 200 + 999_999) / 1_000_000 * 1_000_000);
     this.metrics = new Metrics(kernel, groups, bucket);
-    InvariantChecker checker =
-        new InvariantChecker(kernel, groups.size(), options.checks(), options.digestEvery());
+    this.voters = new VoterSupervisor(kernel, radio, groups, policies(scenario, layout));
+    InvariantChecker checker = new InvariantChecker(kernel, groups.size(), options.checks(),
+        options.digestEvery(), voters.floors());
     this.context = new FleetContext(kernel, streams, network,
         FleetObserver.both(checker, metrics), options.nodes());
 
@@ -118,6 +124,7 @@ public final class Simulation {
       membersOf.get(a.id()).forEach(Member::boot);
       workloadsOf.get(a.id()).forEach(AgentWorkload::start);
     }
+    voters.start();
     scheduleBatteries(layout);
     scheduleFaults();
     schedule(bucket, "sample metrics", 1, this::sample);
@@ -166,6 +173,11 @@ public final class Simulation {
     return network;
   }
 
+  /** The voter changes made so far. */
+  public VoterChangeLog voterChanges() {
+    return voters.changes();
+  }
+
   /**
    * Runs to virtual time {@code micros} (or the replay limit), for tests that look at the
    * fleet between steps.
@@ -199,6 +211,23 @@ public final class Simulation {
     List<String> tail = new ArrayList<>();
     kernel.recent().forEach(tail::add);
     return new SimulationResult(summary, violation, kernel.eventNumber(), tail, metrics);
+  }
+
+  /** Each group's voter policy, in the layout's group order (squads, then the council). */
+  private static List<VoterPolicy> policies(Scenario s, FleetLayout layout) {
+    List<VoterPolicy> out = new ArrayList<>();
+    for (Scenario.Squad q : s.squads()) {
+      for (int i = 0; i < q.count(); i++) {
+        out.add(VoterSupervisor.policy(q.voterPolicy(), q.voters()));
+      }
+    }
+    if (s.council() != null) {
+      long members = layout.memberships().stream().filter(m -> m.group().equals("council"))
+          .count();
+      out.add(VoterSupervisor.policy(s.council().voterPolicy(),
+          (int) Math.min(s.council().voters(), members)));
+    }
+    return out;
   }
 
   // ---- Faults -------------------------------------------------------------------------
@@ -285,6 +314,10 @@ public final class Simulation {
       Agent a = agentsByName.get(p.name());
       SplittableRandom random = streams.stream("battery/" + a.name());
       long empty = (long) (p.battery() * (1 - 0.1 * random.nextDouble()));
+      if (p.fastDrain().share() > 0 && random.nextDouble() < p.fastDrain().share()) {
+        empty = (long) (empty / p.fastDrain().factor());
+      }
+      a.battery(Battery.draining(empty));
       // A leader running low hands over first, as a real agent would.
       kernel.at(Math.max(0, empty - SimTime.seconds(60)), scripted("battery low " + a.name(),
           17, () -> membersOf.get(a.id()).forEach(Member::transferLeadership)));

@@ -7,6 +7,9 @@ import io.flotilla.simulator.fleet.FleetObserver;
 import io.flotilla.simulator.fleet.Group;
 import io.flotilla.simulator.fleet.Member;
 import io.flotilla.simulator.fleet.Network;
+import io.flotilla.simulator.forwarding.Forwarder;
+import io.flotilla.simulator.forwarding.ForwardingLedger;
+import io.flotilla.simulator.invariants.Invariant;
 import io.flotilla.simulator.invariants.InvariantChecker;
 import io.flotilla.simulator.invariants.InvariantViolation;
 import io.flotilla.simulator.kernel.Event;
@@ -43,6 +46,9 @@ import java.util.SplittableRandom;
  * and so the same trace hash, on any machine, however fast.
  */
 public final class Simulation {
+  /** How many voter changes the summary lists one by one. */
+  private static final int FIRST_CHANGES = 10;
+
   private final Scenario scenario;
   private final SimulationOptions options;
   private final Kernel kernel = new Kernel();
@@ -59,6 +65,7 @@ public final class Simulation {
   private final Metrics metrics;
   private final FleetContext context;
   private final VoterSupervisor voters;
+  private final ForwardingLedger forwarding;
   private final long duration;
 
   private Simulation(Scenario scenario, SimulationOptions options) {
@@ -99,8 +106,13 @@ public final class Simulation {
     this.voters = new VoterSupervisor(kernel, radio, groups, policies(scenario, layout));
     InvariantChecker checker = new InvariantChecker(kernel, groups.size(), options.checks(),
         options.digestEvery(), voters.floors());
+    Group council = groupsByName.get("council");
+    this.forwarding = council == null ? null : new ForwardingLedger(kernel, groups, council,
+        options.checks().contains(Invariant.DECISIONS_FORWARDED_ONCE));
+    FleetObserver observers = FleetObserver.both(checker, metrics);
     this.context = new FleetContext(kernel, streams, network,
-        FleetObserver.both(checker, metrics), options.nodes());
+        forwarding == null ? observers : FleetObserver.both(observers, forwarding),
+        options.nodes());
 
     Scenario.Workload w = scenario.workload();
     for (FleetLayout.Membership m : layout.memberships()) {
@@ -108,15 +120,15 @@ public final class Simulation {
       Group g = groupsByName.get(m.group());
       Member member = new Member(context, a, g, m.voter());
       membersOf.get(a.id()).add(member);
-      boolean council = g.isCouncil();
+      boolean inCouncil = g.isCouncil();
       double perMicro = 1 / 60e6;
       AgentWorkload.Plan plan = new AgentWorkload.Plan(w.presence().ttl().micros(),
           w.presence().keepAlive().micros(),
-          council ? 0 : w.claims().perMinute() * perMicro, w.claims().tasks(),
-          council ? 0 : w.reads().perMinute() * perMicro,
+          inCouncil ? 0 : w.claims().perMinute() * perMicro, w.claims().tasks(),
+          inCouncil ? 0 : w.reads().perMinute() * perMicro,
           m.voter() && member.position() < w.coordinator().candidates(),
           w.coordinator().recheck().micros(),
-          council ? scenario.council().reportEvery().micros() : 0);
+          inCouncil ? scenario.council().reportEvery().micros() : 0);
       workloadsOf.get(a.id()).add(new AgentWorkload(member, plan,
           streams.stream("work/" + member.name()), context.observer(), kernel));
     }
@@ -125,6 +137,14 @@ public final class Simulation {
       workloadsOf.get(a.id()).forEach(AgentWorkload::start);
     }
     voters.start();
+    if (council != null) {
+      Scenario.Forward f = scenario.council().forward();
+      for (Group g : groups) {
+        if (g != council) {
+          new Forwarder(kernel, g, council, f.batch(), f.delay().micros()).start();
+        }
+      }
+    }
     scheduleBatteries(layout);
     scheduleFaults();
     schedule(bucket, "sample metrics", 1, this::sample);
@@ -173,6 +193,11 @@ public final class Simulation {
     return network;
   }
 
+  /** What the squads forwarded to the council so far, or null without a council. */
+  public RunSummary.Forwarding forwarding() {
+    return forwarding == null ? null : forwarding.summary();
+  }
+
   /** The voter changes made so far. */
   public VoterChangeLog voterChanges() {
     return voters.changes();
@@ -207,7 +232,8 @@ public final class Simulation {
         "--seed " + scenario.seed() + " --duration " + scenario.duration() + " --replay "
             + kernel.eventNumber());
     RunSummary summary = metrics.summarize(RunSummary.MODEL, scenario.name(), scenario.seed(),
-        agents.size(), network, wall, kernel.eventNumber(), kernel.trace().hex(), v);
+        agents.size(), network, wall, kernel.eventNumber(), kernel.trace().hex(), v)
+        .with(voters.changes().summary(FIRST_CHANGES), forwarding());
     List<String> tail = new ArrayList<>();
     kernel.recent().forEach(tail::add);
     return new SimulationResult(summary, violation, kernel.eventNumber(), tail, metrics);

@@ -75,7 +75,7 @@ public final class Member {
     this.position = group.members().size();
     this.name = agent.name() + "@" + group.name();
     this.random = context.streams().stream("raft/" + name);
-    this.session = new ClientSession(this);
+    this.session = new ClientSession(this, group);
     group.add(this, voter);
   }
 
@@ -124,6 +124,14 @@ public final class Member {
 
   public ClientSession session() {
     return session;
+  }
+
+  /**
+   * A new client session from this member to another group, over the radio (an uplink).
+   * Like any session's, its calls end with the agent's life.
+   */
+  public ClientSession uplink(Group target) {
+    return new ClientSession(this, target);
   }
 
   FleetContext context() {
@@ -262,7 +270,7 @@ public final class Member {
   }
 
   private void reply(ClientRequest r, ClientReply.Status status, ByteString payload) {
-    context.network().reply(this, r.client(), new ClientReply(r.id(), r.attempt(), r.sentAt(),
+    context.network().reply(this, r.session(), new ClientReply(r.id(), r.attempt(), r.sentAt(),
         status, node.leader(), payload));
   }
 

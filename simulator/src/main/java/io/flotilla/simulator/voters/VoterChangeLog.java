@@ -1,6 +1,8 @@
 package io.flotilla.simulator.voters;
 
 import io.flotilla.consensus.voters.VoterChange;
+import io.flotilla.simulator.kernel.SimTime;
+import io.flotilla.simulator.report.RunSummary;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -47,6 +49,14 @@ public final class VoterChangeLog {
     Map<String, Long> out = new TreeMap<>();
     entries.forEach(e -> out.merge(reasonClass(e.reason()), 1L, Long::sum));
     return out;
+  }
+
+  /** The counts and the first {@code first} changes, for the run's summary. */
+  public RunSummary.VoterChanges summary(int first) {
+    return new RunSummary.VoterChanges(entries.size(), byKind(), byReason(),
+        entries.stream().limit(first).map(e -> new RunSummary.VoterChangeSummary(
+            SimTime.format(e.at()), e.group(), e.kind().name(), e.in(), e.out(), e.reason()))
+            .toList());
   }
 
   static String reasonClass(String reason) {

@@ -136,7 +136,8 @@ public final class Simulation {
       membersOf.get(a.id()).forEach(Member::boot);
       workloadsOf.get(a.id()).forEach(AgentWorkload::start);
     }
-    voters.start();
+    // Every agent grants its presence lease within its first keep-alive period.
+    voters.start(Math.max(VoterSupervisor.PERIOD, w.presence().ttl().micros()));
     if (council != null) {
       Scenario.Forward f = scenario.council().forward();
       for (Group g : groups) {

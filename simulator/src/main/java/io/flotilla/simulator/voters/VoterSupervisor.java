@@ -94,13 +94,16 @@ public final class VoterSupervisor {
     return log;
   }
 
-  /** Starts the rounds, the first one {@link #PERIOD} from now. */
-  public void start() {
-    kernel.after(PERIOD, new Event() {
+  /**
+   * Starts the rounds, the first one {@code settle} from now: agents that just started have
+   * not registered their presence yet, and would be taken for gone.
+   */
+  public void start(long settle) {
+    kernel.after(settle, new Event() {
       @Override
       protected void fire() {
         groups.forEach(g -> round(g, tenures[g.index()]));
-        start();
+        start(PERIOD);
       }
 
       @Override

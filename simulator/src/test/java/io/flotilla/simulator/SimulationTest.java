@@ -35,8 +35,8 @@ class SimulationTest {
   }
 
   @Test
-  void theSameSeedGivesTheSameVoterSwapsAndForwarding() {
-    // Batteries drain within the run for some agents: voters are swapped out, then crash.
+  void theSameSeedGivesTheSameVoterChangesAndForwarding() {
+    // Batteries drain within the run for some agents: their leaders change the voters.
     Scenario s = ScenarioLoader.parse("""
         name: swaps
         duration: 100s
@@ -55,7 +55,7 @@ class SimulationTest {
     SimulationResult b = run(s.withSeed(3));
 
     assertThat(a.ok()).as(String.valueOf(a.violation())).isTrue();
-    assertThat(a.summary().voterChanges().byKind()).containsKey("SWAP");
+    assertThat(a.summary().voterChanges().total()).isPositive();
     assertThat(a.summary().forwarding().decisions()).isPositive();
     assertThat(b.summary().traceHash()).isEqualTo(a.summary().traceHash());
     assertThat(b.summary().voterChanges()).isEqualTo(a.summary().voterChanges());

@@ -347,6 +347,34 @@ final class SimCommand implements Runnable {
         f.mttrSeconds() == null ? "-" : secs(f.mttrSeconds()), f.writesAcked(), f.writesFailed(),
         f.readsAnswered(), f.readsFailed(), p50(f.clientLatencyMillis()),
         p99(f.clientLatencyMillis()));
+    printVoterChanges(out, s.voterChanges());
+    printForwarding(out, s.forwarding());
+  }
+
+  private static void printVoterChanges(PrintWriter out, RunSummary.VoterChanges v) {
+    if (v == null) {
+      return;
+    }
+    out.printf(Locale.ROOT, "%nVoter changes: %d", v.total());
+    if (v.total() > 0) {
+      out.printf(Locale.ROOT, " (by kind %s; by reason %s)", v.byKind(), v.byReason());
+    }
+    out.println();
+    for (RunSummary.VoterChangeSummary c : v.first()) {
+      out.printf(Locale.ROOT, "  %s %-10s %-8s in %-14s out %-14s %s%n", c.time(), c.group(),
+          c.kind(), c.in() == null ? "-" : c.in(), c.out() == null ? "-" : c.out(), c.reason());
+    }
+  }
+
+  private static void printForwarding(PrintWriter out, RunSummary.Forwarding f) {
+    if (f == null) {
+      return;
+    }
+    out.printf(Locale.ROOT, "Forwarding to the council: %,d decisions in %,d batches, %,d"
+        + " batches refused as already taken; backlog max %,d (one squad), %,d left at the end;"
+        + " delay commit to council commit p50 %s, p99 %s.%n", f.decisions(), f.batches(),
+        f.duplicatesRefused(), f.backlogMax(), f.backlogAtEnd(), p50(f.delayMillis()),
+        p99(f.delayMillis()));
   }
 
   private static String pct(double v) {

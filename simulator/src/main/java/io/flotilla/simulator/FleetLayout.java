@@ -19,8 +19,13 @@ import java.util.SplittableRandom;
  * out with it, so the same scenario and seed give them the same agents, moves and groups.
  */
 public final class FleetLayout {
-  /** An agent to create; {@code squad} is its squad's index, or -1 for a ground station. */
-  public record Placed(String name, Mobility mobility, double range, long battery, int squad) {}
+  /**
+   * An agent to create; {@code squad} is its squad's index, or -1 for a ground station;
+   * {@code battery} its flight time in microseconds (0: mains power) and {@code fastDrain} how
+   * its squad's faster-draining agents are drawn.
+   */
+  public record Placed(String name, Mobility mobility, double range, long battery,
+      Scenario.FastDrain fastDrain, int squad) {}
 
   public record Membership(int agent, String group, boolean voter) {}
 
@@ -54,7 +59,7 @@ public final class FleetLayout {
           }
           memberships.add(new Membership(agents.size(), group, a < q.voters()));
           agents.add(new Placed(name, m, q.range() != null ? q.range() : s.radio().range(),
-              q.battery() == null ? 0 : q.battery().micros(), k));
+              q.battery() == null ? 0 : q.battery().micros(), q.fastDrain(), k));
         }
       }
     }
@@ -70,14 +75,15 @@ public final class FleetLayout {
           double y = (i / sc + 0.5) * s.area().height() / sr;
           members.add(agents.size());
           agents.add(new Placed("station-" + i, new Stationary(x, y),
-              c.range() != null ? c.range() : s.radio().range(), 0, -1));
+              c.range() != null ? c.range() : s.radio().range(), 0, null, -1));
         }
       } else {
         // Delegates carry a long-range radio for the council, if the scenario gives one.
         for (int d : delegates) {
           Placed p = agents.get(d);
           double range = c.range() == null ? p.range() : Math.max(p.range(), c.range());
-          agents.set(d, new Placed(p.name(), p.mobility(), range, p.battery(), p.squad()));
+          agents.set(d, new Placed(p.name(), p.mobility(), range, p.battery(), p.fastDrain(),
+              p.squad()));
         }
         members.addAll(delegates);
       }

@@ -1,11 +1,15 @@
 package io.flotilla.simulator;
 
 import io.flotilla.consensus.server.TuningProfile;
+import io.flotilla.consensus.voters.VoterPolicy;
 import io.flotilla.simulator.fleet.FleetContext;
 import io.flotilla.simulator.fleet.FleetObserver;
 import io.flotilla.simulator.fleet.Group;
 import io.flotilla.simulator.fleet.Member;
 import io.flotilla.simulator.fleet.Network;
+import io.flotilla.simulator.forwarding.Forwarder;
+import io.flotilla.simulator.forwarding.ForwardingLedger;
+import io.flotilla.simulator.invariants.Invariant;
 import io.flotilla.simulator.invariants.InvariantChecker;
 import io.flotilla.simulator.invariants.InvariantViolation;
 import io.flotilla.simulator.kernel.Event;
@@ -19,8 +23,11 @@ import io.flotilla.simulator.report.Metrics;
 import io.flotilla.simulator.report.RunSummary;
 import io.flotilla.simulator.scenario.Scenario;
 import io.flotilla.simulator.scenario.Scenario.Fault;
+import io.flotilla.simulator.voters.VoterChangeLog;
+import io.flotilla.simulator.voters.VoterSupervisor;
 import io.flotilla.simulator.workload.AgentWorkload;
 import io.flotilla.simulator.world.Agent;
+import io.flotilla.simulator.world.Battery;
 import io.flotilla.simulator.world.Partitions;
 import io.flotilla.simulator.world.Position;
 import io.flotilla.simulator.world.RadioModel;
@@ -39,6 +46,9 @@ import java.util.SplittableRandom;
  * and so the same trace hash, on any machine, however fast.
  */
 public final class Simulation {
+  /** How many voter changes the summary lists one by one. */
+  private static final int FIRST_CHANGES = 10;
+
   private final Scenario scenario;
   private final SimulationOptions options;
   private final Kernel kernel = new Kernel();
@@ -54,6 +64,8 @@ public final class Simulation {
   private final Network network;
   private final Metrics metrics;
   private final FleetContext context;
+  private final VoterSupervisor voters;
+  private final ForwardingLedger forwarding;
   private final long duration;
 
   private Simulation(Scenario scenario, SimulationOptions options) {
@@ -91,10 +103,16 @@ public final class Simulation {
     this.network = new Network(kernel, radio, streams.stream("radio"), groups.size());
     long bucket = Math.max(SimTime.seconds(1), (duration / 200 + 999_999) / 1_000_000 * 1_000_000);
     this.metrics = new Metrics(kernel, groups, bucket);
-    InvariantChecker checker =
-        new InvariantChecker(kernel, groups.size(), options.checks(), options.digestEvery());
+    this.voters = new VoterSupervisor(kernel, radio, groups, policies(scenario, layout));
+    InvariantChecker checker = new InvariantChecker(kernel, groups.size(), options.checks(),
+        options.digestEvery(), voters.floors());
+    Group council = groupsByName.get("council");
+    this.forwarding = council == null ? null : new ForwardingLedger(kernel, groups, council,
+        options.checks().contains(Invariant.DECISIONS_FORWARDED_ONCE));
+    FleetObserver observers = FleetObserver.both(checker, metrics);
     this.context = new FleetContext(kernel, streams, network,
-        FleetObserver.both(checker, metrics), options.nodes());
+        forwarding == null ? observers : FleetObserver.both(observers, forwarding),
+        options.nodes());
 
     Scenario.Workload w = scenario.workload();
     for (FleetLayout.Membership m : layout.memberships()) {
@@ -102,21 +120,31 @@ public final class Simulation {
       Group g = groupsByName.get(m.group());
       Member member = new Member(context, a, g, m.voter());
       membersOf.get(a.id()).add(member);
-      boolean council = g.isCouncil();
+      boolean inCouncil = g.isCouncil();
       double perMicro = 1 / 60e6;
       AgentWorkload.Plan plan = new AgentWorkload.Plan(w.presence().ttl().micros(),
           w.presence().keepAlive().micros(),
-          council ? 0 : w.claims().perMinute() * perMicro, w.claims().tasks(),
-          council ? 0 : w.reads().perMinute() * perMicro,
+          inCouncil ? 0 : w.claims().perMinute() * perMicro, w.claims().tasks(),
+          inCouncil ? 0 : w.reads().perMinute() * perMicro,
           m.voter() && member.position() < w.coordinator().candidates(),
           w.coordinator().recheck().micros(),
-          council ? scenario.council().reportEvery().micros() : 0);
+          inCouncil ? scenario.council().reportEvery().micros() : 0);
       workloadsOf.get(a.id()).add(new AgentWorkload(member, plan,
           streams.stream("work/" + member.name()), context.observer(), kernel));
     }
     for (Agent a : agents) {
       membersOf.get(a.id()).forEach(Member::boot);
       workloadsOf.get(a.id()).forEach(AgentWorkload::start);
+    }
+    // Every agent grants its presence lease within its first keep-alive period.
+    voters.start(Math.max(VoterSupervisor.PERIOD, w.presence().ttl().micros()));
+    if (council != null) {
+      Scenario.Forward f = scenario.council().forward();
+      for (Group g : groups) {
+        if (g != council) {
+          new Forwarder(kernel, g, council, f.batch(), f.delay().micros()).start();
+        }
+      }
     }
     scheduleBatteries(layout);
     scheduleFaults();
@@ -166,6 +194,16 @@ public final class Simulation {
     return network;
   }
 
+  /** What the squads forwarded to the council so far, or null without a council. */
+  public RunSummary.Forwarding forwarding() {
+    return forwarding == null ? null : forwarding.summary();
+  }
+
+  /** The voter changes made so far. */
+  public VoterChangeLog voterChanges() {
+    return voters.changes();
+  }
+
   /**
    * Runs to virtual time {@code micros} (or the replay limit), for tests that look at the
    * fleet between steps.
@@ -195,10 +233,28 @@ public final class Simulation {
         "--seed " + scenario.seed() + " --duration " + scenario.duration() + " --replay "
             + kernel.eventNumber());
     RunSummary summary = metrics.summarize(RunSummary.MODEL, scenario.name(), scenario.seed(),
-        agents.size(), network, wall, kernel.eventNumber(), kernel.trace().hex(), v);
+        agents.size(), network, wall, kernel.eventNumber(), kernel.trace().hex(), v)
+        .with(voters.changes().summary(FIRST_CHANGES), forwarding());
     List<String> tail = new ArrayList<>();
     kernel.recent().forEach(tail::add);
     return new SimulationResult(summary, violation, kernel.eventNumber(), tail, metrics);
+  }
+
+  /** Each group's voter policy, in the layout's group order (squads, then the council). */
+  private static List<VoterPolicy> policies(Scenario s, FleetLayout layout) {
+    List<VoterPolicy> out = new ArrayList<>();
+    for (Scenario.Squad q : s.squads()) {
+      for (int i = 0; i < q.count(); i++) {
+        out.add(VoterSupervisor.policy(q.voterPolicy(), q.voters()));
+      }
+    }
+    if (s.council() != null) {
+      long members = layout.memberships().stream().filter(m -> m.group().equals("council"))
+          .count();
+      out.add(VoterSupervisor.policy(s.council().voterPolicy(),
+          (int) Math.min(s.council().voters(), members)));
+    }
+    return out;
   }
 
   // ---- Faults -------------------------------------------------------------------------
@@ -285,6 +341,10 @@ public final class Simulation {
       Agent a = agentsByName.get(p.name());
       SplittableRandom random = streams.stream("battery/" + a.name());
       long empty = (long) (p.battery() * (1 - 0.1 * random.nextDouble()));
+      if (p.fastDrain().share() > 0 && random.nextDouble() < p.fastDrain().share()) {
+        empty = (long) (empty / p.fastDrain().factor());
+      }
+      a.battery(Battery.draining(empty));
       // A leader running low hands over first, as a real agent would.
       kernel.at(Math.max(0, empty - SimTime.seconds(60)), scripted("battery low " + a.name(),
           17, () -> membersOf.get(a.id()).forEach(Member::transferLeadership)));

@@ -4,14 +4,14 @@ import io.flotilla.simulator.scenario.Scenario;
 import io.flotilla.simulator.scenario.ScenarioLoader;
 
 /** Small scenarios for tests, written as the YAML a user would write. */
-final class Scenarios {
+public final class Scenarios {
   private Scenarios() {}
 
   /**
    * One stationary squad {@code s-0} of {@code voters} voters and {@code listeners}
    * listeners, all within radio range of each other, plus {@code extra} YAML lines.
    */
-  static Scenario squad(int voters, int listeners, String profile, double loss, String duration,
+  public static Scenario squad(int voters, int listeners, String profile, double loss, String duration,
       String extra) {
     return ScenarioLoader.parse("""
         name: test

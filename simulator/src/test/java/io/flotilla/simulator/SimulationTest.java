@@ -8,6 +8,7 @@ import io.flotilla.simulator.kernel.SimTime;
 import io.flotilla.simulator.raft.RaftTiming;
 import io.flotilla.simulator.report.GroupMetrics;
 import io.flotilla.simulator.scenario.Scenario;
+import io.flotilla.simulator.scenario.ScenarioLoader;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -31,6 +32,34 @@ class SimulationTest {
     assertThat(b.summary().traceHash()).isEqualTo(a.summary().traceHash());
     assertThat(b.summary().events()).isEqualTo(a.summary().events());
     assertThat(c.summary().traceHash()).isNotEqualTo(a.summary().traceHash());
+  }
+
+  @Test
+  void theSameSeedGivesTheSameVoterChangesAndForwarding() {
+    // Batteries drain within the run for some agents: their leaders change the voters.
+    Scenario s = ScenarioLoader.parse("""
+        name: swaps
+        duration: 100s
+        profile: lan
+        area: {width: 1000, height: 1000}
+        radio: {range: 800, loss: 0.05, edgeLoss: 0.2, latency: 2ms, rangeLatency: 2ms, jitter: 2ms}
+        squads:
+          - {name: s, count: 2, voters: 3, listeners: 3, battery: 200s,
+             fastDrain: {share: 0.5, factor: 2}}
+        council: {kind: ground-stations, stations: 3, voters: 3, range: 3000, forward: {batch: 8}}
+        workload:
+          claims: {perMinute: 20, tasks: 500}
+        """, "swaps");
+
+    SimulationResult a = run(s.withSeed(3));
+    SimulationResult b = run(s.withSeed(3));
+
+    assertThat(a.ok()).as(String.valueOf(a.violation())).isTrue();
+    assertThat(a.summary().voterChanges().total()).isPositive();
+    assertThat(a.summary().forwarding().decisions()).isPositive();
+    assertThat(b.summary().traceHash()).isEqualTo(a.summary().traceHash());
+    assertThat(b.summary().voterChanges()).isEqualTo(a.summary().voterChanges());
+    assertThat(b.summary().forwarding()).isEqualTo(a.summary().forwarding());
   }
 
   @Test

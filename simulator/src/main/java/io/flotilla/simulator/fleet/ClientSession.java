@@ -7,9 +7,12 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The client side of one member: sends requests to the member it believes leads the group,
- * follows leader hints, retries on timeouts, and gives up after {@link #MAX_ATTEMPTS}. Writes
- * may therefore apply more than once; the workload makes every write safe to repeat.
+ * The client side of one member: sends requests to the member it believes leads a group (its
+ * own, or another one over an uplink), follows leader hints, retries on timeouts, and gives up
+ * after {@link #MAX_ATTEMPTS}. Writes may therefore apply more than once; the workload makes
+ * every write safe to repeat. In its own group a member knows the leader from its Raft node;
+ * towards another group it goes by the hints it was given, and a retry without one tries the
+ * next member.
  */
 public final class ClientSession {
   public static final int MAX_ATTEMPTS = 4;
@@ -42,11 +45,18 @@ public final class ClientSession {
   }
 
   private final Member member;
+  private final Group target;
   private final Map<Long, Call> calls = new HashMap<>();
   private long nextId;
+  private int guess;
 
-  ClientSession(Member member) {
+  ClientSession(Member member, Group target) {
     this.member = member;
+    this.target = target;
+  }
+
+  Member member() {
+    return member;
   }
 
   /** Proposes a command through the group's leader. */
@@ -73,16 +83,22 @@ public final class ClientSession {
       finish(c, null, 0);
       return;
     }
-    int leader = hint >= 0 ? hint : member.node().leader();
+    int leader;
+    if (target == member.group()) {
+      leader = hint >= 0 ? hint : member.node().leader();
+    } else {
+      guess = hint >= 0 ? hint : c.attempt > 1 ? (guess + 1) % target.members().size() : guess;
+      leader = guess;
+    }
     long now = member.context().kernel().now();
     if (leader < 0) {
       // Nobody known to lead yet: ask again after a heartbeat's time.
-      schedule(c, member.group().timing().heartbeat());
+      schedule(c, target.timing().heartbeat());
       return;
     }
-    member.context().network().request(member, member.group().member(leader),
-        new ClientRequest(member, c.id, c.attempt, now, c.read, c.payload));
-    schedule(c, member.group().requestTimeout());
+    member.context().network().request(member, target.member(leader),
+        new ClientRequest(this, c.id, c.attempt, now, c.read, c.payload));
+    schedule(c, target.requestTimeout());
   }
 
   void onReply(ClientReply r) {
@@ -97,7 +113,7 @@ public final class ClientSession {
       if (hint >= 0) {
         attempt(c, hint);
       } else {
-        schedule(c, member.group().timing().heartbeat());
+        schedule(c, target.timing().heartbeat());
       }
     }
   }

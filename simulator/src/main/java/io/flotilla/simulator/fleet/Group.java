@@ -2,12 +2,14 @@ package io.flotilla.simulator.fleet;
 
 import io.flotilla.simulator.raft.RaftTiming;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 
 /**
  * One Raft group of the fleet: a squad, or the council. Members are numbered in the group
- * from 0; voters come first, then listeners.
+ * from 0; the initial voters come first, then listeners. Who votes may change as the group
+ * commits configuration entries; the group knows the last committed one.
  */
 public final class Group {
   private final int index;
@@ -16,7 +18,9 @@ public final class Group {
   private final RaftTiming timing;
   private final long requestTimeout;
   private final List<Member> members = new ArrayList<>();
+  private boolean[] initialVoters = new boolean[0];
   private boolean[] voters = new boolean[0];
+  private long configuredAt;
 
   public Group(int index, String name, boolean council, RaftTiming timing, long requestTimeout) {
     this.index = index;
@@ -55,6 +59,7 @@ public final class Group {
     return members.get(position);
   }
 
+  /** How many members vote in the last committed configuration. */
   public int voterCount() {
     int n = 0;
     for (boolean v : voters) {
@@ -63,14 +68,29 @@ public final class Group {
     return n;
   }
 
-  boolean[] voters() {
-    return voters;
+  /** Whether member {@code position} votes in the last committed configuration. */
+  public boolean isVoter(int position) {
+    return voters[position];
   }
 
-  void add(Member m) {
+  /** The voters every replica starts from, before any configuration entry; a copy. */
+  public boolean[] initialVoters() {
+    return initialVoters.clone();
+  }
+
+  /** A replica applied the configuration entry at {@code index}: it has committed. */
+  void configured(long index, boolean[] committed) {
+    if (index > configuredAt) {
+      configuredAt = index;
+      voters = committed.clone();
+    }
+  }
+
+  void add(Member m, boolean voter) {
     members.add(m);
-    voters = java.util.Arrays.copyOf(voters, members.size());
-    voters[members.size() - 1] = m.isVoter();
+    initialVoters = Arrays.copyOf(initialVoters, members.size());
+    initialVoters[members.size() - 1] = voter;
+    voters = initialVoters.clone();
   }
 
   /** The member that currently leads with the highest term, if any is up and leading. */

@@ -51,7 +51,6 @@ public final class Member {
   private final Agent agent;
   private final Group group;
   private final int position;
-  private final boolean voter;
   private final String name;
   private final PersistentState disk = new PersistentState();
   private final SplittableRandom random;
@@ -74,11 +73,10 @@ public final class Member {
     this.agent = agent;
     this.group = group;
     this.position = group.members().size();
-    this.voter = voter;
     this.name = agent.name() + "@" + group.name();
     this.random = context.streams().stream("raft/" + name);
-    this.session = new ClientSession(this);
-    group.add(this);
+    this.session = new ClientSession(this, group);
+    group.add(this, voter);
   }
 
   public Agent agent() {
@@ -93,8 +91,9 @@ public final class Member {
     return position;
   }
 
+  /** Whether this member votes in its group's last committed configuration. */
   public boolean isVoter() {
-    return voter;
+    return group.isVoter(position);
   }
 
   public String name() {
@@ -127,6 +126,14 @@ public final class Member {
     return session;
   }
 
+  /**
+   * A new client session from this member to another group, over the radio (an uplink).
+   * Like any session's, its calls end with the agent's life.
+   */
+  public ClientSession uplink(Group target) {
+    return new ClientSession(this, target);
+  }
+
   FleetContext context() {
     return context;
   }
@@ -136,7 +143,7 @@ public final class Member {
   /** Starts, or restarts after a crash, from what is on disk. */
   public void boot() {
     Kernel k = context.kernel();
-    RaftNode.Setup setup = new RaftNode.Setup(position, group.voters(), group.timing(), disk,
+    RaftNode.Setup setup = new RaftNode.Setup(position, group.initialVoters(), group.timing(), disk,
         random, new Outbox() {
           @Override
           public void send(RaftMessage message) {
@@ -193,15 +200,37 @@ public final class Member {
     }
     Member best = null;
     for (Member m : group.members()) {
-      if (m != this && m.voter && m.agent.isUp()
+      if (m != this && node.isVoter(m.position) && m.agent.isUp()
           && (best == null || m.disk.log().lastIndex() > best.disk.log().lastIndex())) {
         best = m;
       }
     }
-    boolean started =
-        best != null && node.transferLeadership(best.position, context.kernel().now());
+    return best != null && transferLeadershipTo(best);
+  }
+
+  /** Asks the leader to hand over to {@code target}, a voter of its group. */
+  public boolean transferLeadershipTo(Member target) {
+    if (!isLeader()) {
+      return false;
+    }
+    boolean started = node.transferLeadership(target.position, context.kernel().now());
     afterStep();
     return started;
+  }
+
+  /**
+   * Asks the leader to make {@code voters} the group's voters, one member different from now.
+   *
+   * @return whether the leader appended the configuration (see
+   *     {@link RaftNode#proposeConfiguration})
+   */
+  public boolean proposeVoters(boolean[] voters) {
+    if (!isLeader()) {
+      return false;
+    }
+    long index = node.proposeConfiguration(voters, context.kernel().now());
+    afterStep();
+    return index > 0;
   }
 
   void onClientRequest(ClientRequest r) {
@@ -241,7 +270,7 @@ public final class Member {
   }
 
   private void reply(ClientRequest r, ClientReply.Status status, ByteString payload) {
-    context.network().reply(this, r.client(), new ClientReply(r.id(), r.attempt(), r.sentAt(),
+    context.network().reply(this, r.session(), new ClientReply(r.id(), r.attempt(), r.sentAt(),
         status, node.leader(), payload));
   }
 
@@ -271,7 +300,10 @@ public final class Member {
 
   private void apply(long index) {
     LogEntry e = node.committedEntry(index);
-    ByteString reply = e.isNoOp() ? ByteString.EMPTY
+    if (e.isConfiguration()) {
+      group.configured(index, e.voters());
+    }
+    ByteString reply = e.command() == null ? ByteString.EMPTY
         : state.apply(new CommittedEntry(index, e.term(), e.leaderTimeMillis(), e.command()));
     context.observer().applied(this, index, e);
     if (proposals.isEmpty()) {

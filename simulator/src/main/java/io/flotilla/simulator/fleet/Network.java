@@ -9,6 +9,10 @@ import java.util.SplittableRandom;
 /**
  * Carries Raft and client messages between members over the radio model, and counts what was
  * sent and why anything was dropped, per group. Members on the same agent talk without radio.
+ * Within a group a link reaches as far as the shorter of the two radios; a request to another
+ * group (a squad leader's uplink to the council) and its reply as far as the longer, since a
+ * ground station's mast gives line of sight both ways. Uplink traffic counts as the target
+ * group's.
  */
 public final class Network {
   private final Kernel kernel;
@@ -37,7 +41,7 @@ public final class Network {
 
   void send(Member from, RaftMessage m) {
     Member to = from.group().member(m.to());
-    transmit(from, to, new Delivery(to) {
+    transmit(from, to, to.group(), new Delivery(to) {
       @Override
       void deliver() {
         to.receive(m);
@@ -56,7 +60,7 @@ public final class Network {
   }
 
   void request(Member client, Member leader, ClientRequest r) {
-    transmit(client, leader, new Delivery(leader) {
+    transmit(client, leader, leader.group(), new Delivery(leader) {
       @Override
       void deliver() {
         leader.onClientRequest(r);
@@ -75,11 +79,12 @@ public final class Network {
     });
   }
 
-  void reply(Member leader, Member client, ClientReply r) {
-    transmit(leader, client, new Delivery(client) {
+  void reply(Member leader, ClientSession session, ClientReply r) {
+    Member client = session.member();
+    transmit(leader, client, leader.group(), new Delivery(client) {
       @Override
       void deliver() {
-        client.session().onReply(r);
+        session.onReply(r);
       }
 
       @Override
@@ -104,14 +109,17 @@ public final class Network {
     }
   }
 
-  private void transmit(Member from, Member to, Delivery d) {
-    int g = from.group().index();
+  private void transmit(Member from, Member to, Group countAs, Delivery d) {
+    int g = countAs.index();
     sent[g]++;
     if (from.agent() == to.agent()) {
       kernel.after(0, d);
       return;
     }
-    long latency = radio.transmit(from.agent(), to.agent(), kernel.now(), random);
+    double range = from.group() == to.group()
+        ? Math.min(from.agent().range(), to.agent().range())
+        : Math.max(from.agent().range(), to.agent().range());
+    long latency = radio.transmit(from.agent(), to.agent(), range, kernel.now(), random);
     if (latency >= 0) {
       kernel.after(latency, d);
     } else if (latency == RadioModel.LOST) {

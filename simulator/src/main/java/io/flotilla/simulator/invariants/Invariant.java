@@ -16,7 +16,14 @@ public enum Invariant {
   /** An acknowledged write is in the state of every later leader. */
   ACKNOWLEDGED_WRITES("no acknowledged write lost"),
   /** At most one agent holds each coordinator role at any time. */
-  ONE_ROLE_HOLDER("at most one holder of each role");
+  ONE_ROLE_HOLDER("at most one holder of each role"),
+  /**
+   * A leader proposes a voter change only once the previous one has committed, each changes
+   * one member, and none takes a group below its policy's target voters.
+   */
+  ONE_VOTER_CHANGE_AT_A_TIME("one voter change at a time, never below the target"),
+  /** The council applies each squad's forwarded decisions exactly once and in order. */
+  DECISIONS_FORWARDED_ONCE("each forwarded decision applied exactly once, none skipped");
 
   private final String title;
 

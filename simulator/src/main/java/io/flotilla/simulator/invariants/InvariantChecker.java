@@ -38,6 +38,7 @@ public final class InvariantChecker implements FleetObserver {
   private final Set<Invariant> enabled;
   private final int digestEvery;
   private final GroupState[] groups;
+  private final int[] voterFloors;
   private final Map<String, Holder> holders = new HashMap<>();
   private final Map<Member, Long> awaitingCatchUp = new HashMap<>();
 
@@ -57,8 +58,11 @@ public final class InvariantChecker implements FleetObserver {
     final ArrayDeque<Ack> acks = new ArrayDeque<>();
   }
 
-  public InvariantChecker(Kernel kernel, int groups, Set<Invariant> enabled, int digestEvery) {
+  /** @param voterFloors the fewest voters each group's policy allows, by group index */
+  public InvariantChecker(Kernel kernel, int groups, Set<Invariant> enabled, int digestEvery,
+      int[] voterFloors) {
     this.kernel = kernel;
+    this.voterFloors = voterFloors.clone();
     this.enabled = enabled.isEmpty() ? EnumSet.noneOf(Invariant.class) : EnumSet.copyOf(enabled);
     this.digestEvery = digestEvery;
     this.groups = new GroupState[groups];
@@ -105,6 +109,10 @@ public final class InvariantChecker implements FleetObserver {
 
   @Override
   public void appended(Member m, long index, LogEntry entry, long chain) {
+    if (entry.isConfiguration() && on(Invariant.ONE_VOTER_CHANGE_AT_A_TIME) && m.isLeader()
+        && entry.term() == m.node().term()) {
+      checkVoterChange(m, index, entry);
+    }
     if (!on(Invariant.LOG_MATCHING)) {
       return;
     }
@@ -122,6 +130,33 @@ public final class InvariantChecker implements FleetObserver {
       g.ringIndex[slot] = index;
       g.ringTerm[slot] = entry.term();
       g.ringChain[slot] = chain;
+    }
+  }
+
+  /** A leader's new configuration: the previous one committed, one member moved, a floor kept. */
+  private void checkVoterChange(Member m, long index, LogEntry entry) {
+    GroupState g = groups[m.group().index()];
+    RaftLog log = m.node().log();
+    long previous = log.configIndexBefore(index);
+    if (previous > g.committed) {
+      throw new InvariantViolation(Invariant.ONE_VOTER_CHANGE_AT_A_TIME, m.agent().name()
+          + " proposed a voter change in " + m.group() + " at index " + index + " while the one"
+          + " at index " + previous + " had not committed");
+    }
+    boolean[] before = previous == 0 ? m.group().initialVoters() : log.entry(previous).voters();
+    int moved = 0;
+    int was = 0;
+    int now = 0;
+    for (int p = 0; p < before.length; p++) {
+      moved += before[p] != entry.voters()[p] ? 1 : 0;
+      was += before[p] ? 1 : 0;
+      now += entry.voters()[p] ? 1 : 0;
+    }
+    int floor = voterFloors[m.group().index()];
+    if (moved != 1 || (now < was && now < floor)) {
+      throw new InvariantViolation(Invariant.ONE_VOTER_CHANGE_AT_A_TIME, m.agent().name()
+          + " proposed voters changing " + moved + " members, " + was + " to " + now + " in "
+          + m.group() + " (target " + floor + ")");
     }
   }
 

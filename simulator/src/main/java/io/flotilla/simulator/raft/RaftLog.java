@@ -12,6 +12,8 @@ public final class RaftLog {
   private LogEntry[] entries = new LogEntry[64];
   private long[] chain = new long[64];
   private int last;
+  private long[] configs = new long[4];
+  private int configCount;
 
   public long lastIndex() {
     return last;
@@ -33,6 +35,21 @@ public final class RaftLog {
     return entries[(int) index];
   }
 
+  /** The index of the last configuration entry in the log, or 0 if there is none. */
+  public long lastConfigIndex() {
+    return configCount == 0 ? 0 : configs[configCount - 1];
+  }
+
+  /** The index of the last configuration entry before {@code index}, or 0 if none. */
+  public long configIndexBefore(long index) {
+    for (int i = configCount - 1; i >= 0; i--) {
+      if (configs[i] < index) {
+        return configs[i];
+      }
+    }
+    return 0;
+  }
+
   /** The chain hash of entries 1..index; 0 for index 0. */
   public long chain(long index) {
     return index == 0 ? 0 : chain[(int) index];
@@ -48,6 +65,12 @@ public final class RaftLog {
     entries[i] = e;
     chain[i] = TraceHash.mix(chain[i - 1], e.id());
     last = i;
+    if (e.isConfiguration()) {
+      if (configCount == configs.length) {
+        configs = Arrays.copyOf(configs, configCount * 2);
+      }
+      configs[configCount++] = i;
+    }
     return chain[i];
   }
 
@@ -57,6 +80,9 @@ public final class RaftLog {
       entries[i] = null;
     }
     last = (int) index - 1;
+    while (configCount > 0 && configs[configCount - 1] >= index) {
+      configCount--;
+    }
   }
 
   /** Entries {@code from..from+max-1} that exist, for an append message. */

@@ -13,7 +13,16 @@ import java.util.function.LongSupplier;
 /**
  * One replica of a Raft group as Flotilla configures Ratis: randomized election timeouts,
  * pre-vote, heartbeats, batched log replication, majority commit, non-voting listeners,
- * leadership transfer, and a leader that steps down when it stops hearing from a majority.
+ * leadership transfer, a leader that steps down when it stops hearing from a majority, and
+ * voter-set changes one member at a time.
+ *
+ * <p>Voter-set changes are Raft's single-server changes: a configuration entry names the
+ * voters, takes effect on every replica as soon as it is in its log (and is undone if the
+ * entry is truncated), and differs from the previous one in one member only, so any majority
+ * of the old set overlaps any majority of the new. A leader proposes one only once the
+ * previous configuration and an entry of its own term have committed, which keeps at most one
+ * change in flight and closes the known hole in single-server changes across leader changes.
+ * Members are fixed: a change turns a listener into a voter or a voter into a listener.
  *
  * <p>A pure state machine in the style of etcd's raft: it takes messages ({@link #handle}) and
  * the passage of time ({@link #tick}) and emits messages and log writes to an {@link Outbox};
@@ -35,9 +44,11 @@ public class RaftNode {
       SplittableRandom random, Outbox outbox, LongSupplier entryIds) {}
 
   private final int self;
+  private final boolean[] initialVoters;
   private final boolean[] voter;
   private final int members;
-  private final int voterCount;
+  private int voterCount;
+  private long configIndex;
   private final RaftTiming timing;
   private final PersistentState disk;
   private final RaftLog log;
@@ -69,16 +80,13 @@ public class RaftNode {
 
   public RaftNode(Setup setup) {
     this.self = setup.self();
-    this.voter = setup.voters().clone();
+    this.initialVoters = setup.voters().clone();
+    this.voter = initialVoters.clone();
     this.members = voter.length;
-    int v = 0;
-    for (boolean b : voter) {
-      v += b ? 1 : 0;
-    }
-    this.voterCount = v;
     this.timing = setup.timing();
     this.disk = setup.disk();
     this.log = disk.log;
+    loadConfiguration();
     this.random = setup.random();
     this.out = setup.outbox();
     this.entryIds = setup.entryIds();
@@ -93,6 +101,37 @@ public class RaftNode {
 
   public boolean isVoter() {
     return voter[self];
+  }
+
+  /** Whether member {@code p} votes in the configuration this node follows now. */
+  public boolean isVoter(int p) {
+    return voter[p];
+  }
+
+  /** How many members vote in the configuration this node follows now. */
+  public int voterCount() {
+    return voterCount;
+  }
+
+  /** The voters of the configuration this node follows now, a copy. */
+  public boolean[] voters() {
+    return voter.clone();
+  }
+
+  /** Whether the configuration this node follows has committed (no change in flight). */
+  public boolean configurationCommitted() {
+    return configIndex <= commitIndex;
+  }
+
+  /**
+   * When this leader last heard an answer from member {@code p}, in virtual microseconds; the
+   * time it was elected for members it has not heard from since.
+   */
+  public long lastHeardFrom(int p) {
+    if (role != Role.LEADER) {
+      throw new IllegalStateException("only a leader tracks its members");
+    }
+    return lastAck[p];
   }
 
   public Role role() {
@@ -166,7 +205,36 @@ public class RaftNode {
       return -1;
     }
     long index = appendLocal(new LogEntry(entryIds.getAsLong(), disk.term, clockMillis(now),
-        command));
+        command), now);
+    maybeCommit();
+    if (flushDue == NEVER) {
+      flushDue = now + timing.batchDelay();
+    }
+    return index;
+  }
+
+  /**
+   * Proposes that {@code voters} vote from now on: a configuration entry, in effect on this
+   * leader at once. Refused (-1) unless this node leads and is not handing over, the current
+   * configuration and an entry of this term have committed, the new set differs from the
+   * current one in exactly one member, and it keeps this leader a voter.
+   *
+   * @return the entry's index, or -1 if refused
+   */
+  public long proposeConfiguration(boolean[] voters, long now) {
+    if (role != Role.LEADER || transferee != NONE || !configurationCommitted()
+        || log.term(commitIndex) != disk.term || voters.length != members || !voters[self]) {
+      return -1;
+    }
+    int differences = 0;
+    for (int p = 0; p < members; p++) {
+      differences += voters[p] != voter[p] ? 1 : 0;
+    }
+    if (differences != 1) {
+      return -1;
+    }
+    long index = appendLocal(new LogEntry(entryIds.getAsLong(), disk.term, clockMillis(now),
+        null, voters.clone()), now);
     maybeCommit();
     if (flushDue == NEVER) {
       flushDue = now + timing.batchDelay();
@@ -387,7 +455,7 @@ public class RaftNode {
     }
     out.electedLeader(disk.term);
     // A no-op of the new term lets earlier entries commit without waiting for a client.
-    appendLocal(new LogEntry(entryIds.getAsLong(), disk.term, clockMillis(now), null));
+    appendLocal(new LogEntry(entryIds.getAsLong(), disk.term, clockMillis(now), null), now);
     maybeCommit();
     quorumCheckDue = now + timing.electionMax();
     heartbeatDue = now;
@@ -433,8 +501,11 @@ public class RaftNode {
           continue;
         }
         log.truncateFrom(index);
+        if (log.lastConfigIndex() != configIndex) {
+          reconfigure(now);
+        }
       }
-      appendLocal(e);
+      appendLocal(e, now);
     }
     long newCommit = Math.min(a.leaderCommit(), index);
     if (newCommit > commitIndex) {
@@ -494,10 +565,43 @@ public class RaftNode {
     }
   }
 
-  private long appendLocal(LogEntry e) {
+  private long appendLocal(LogEntry e, long now) {
     long chain = log.append(e);
+    if (e.isConfiguration()) {
+      reconfigure(now);
+    }
     out.appended(log.lastIndex(), e, chain);
     return log.lastIndex();
+  }
+
+  /** Follows the last configuration in the log, or the initial one if there is none. */
+  private void loadConfiguration() {
+    configIndex = log.lastConfigIndex();
+    boolean[] v = configIndex == 0 ? initialVoters : log.entry(configIndex).voters();
+    System.arraycopy(v, 0, voter, 0, members);
+    voterCount = 0;
+    for (boolean b : voter) {
+      voterCount += b ? 1 : 0;
+    }
+  }
+
+  /**
+   * Switches to the log's last configuration. A member that stops voting stops campaigning; a
+   * member that starts voting starts its election timer. A leader never removes itself.
+   */
+  private void reconfigure(long now) {
+    boolean wasVoter = voter[self];
+    loadConfiguration();
+    if (role == Role.LEADER) {
+      maybeCommit();
+      return;
+    }
+    if (wasVoter && !voter[self]) {
+      role = Role.FOLLOWER;
+      electionDeadline = NEVER;
+    } else if (!wasVoter && voter[self]) {
+      sleepAgain(now);
+    }
   }
 
   // ---- Helpers ------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import org.HdrHistogram.Histogram;
  * built with (1000 turns microseconds into milliseconds).
  */
 public record Distribution(long count, double p50, double p90, double p99, double max) {
-  static Distribution of(Histogram h, double scale) {
+  public static Distribution of(Histogram h, double scale) {
     if (h.getTotalCount() == 0) {
       return new Distribution(0, 0, 0, 0, 0);
     }

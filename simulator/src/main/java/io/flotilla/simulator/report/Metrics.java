@@ -193,7 +193,7 @@ public final class Metrics implements FleetObserver {
         repairs == 0 ? null : repairTotal / 1e6 / repairs);
     return new RunSummary(engine, scenario, seed, seconds, wallSeconds, events,
         wallSeconds > 0 ? events / wallSeconds : 0, wallSeconds > 0 ? seconds / wallSeconds : 0,
-        traceHash, violation, fleet, out);
+        traceHash, violation, fleet, out, null, null);
   }
 
   private static double ratio(long part, long whole) {

@@ -67,10 +67,13 @@ public record Scenario(String name, String description, Long seed, Span duration
    * {@code count} Raft groups named {@code name-0 ...}, each of {@code voters} voters and
    * {@code listeners} non-voting listeners, laid out on a grid of cells over the area.
    * {@code battery}, if set, is how long each agent flies before its battery runs out (each
-   * agent draws up to 10% less). {@code range} overrides the radio range of these agents.
+   * agent draws up to 10% less; {@code fastDrain} makes some drain faster); its charge drains
+   * evenly from 100% and it crashes when empty. {@code range} overrides the radio range of
+   * these agents. {@code voterPolicy} tunes how each squad keeps its voters healthy.
    */
   public record Squad(String name, Integer count, Integer voters, Integer listeners,
-      Mobility mobility, Span battery, Double range) {
+      Mobility mobility, Span battery, FastDrain fastDrain, Double range,
+      VoterPolicy voterPolicy) {
     public Squad {
       name = name == null ? "squad" : name;
       count = count == null ? 1 : count;
@@ -78,10 +81,44 @@ public record Scenario(String name, String description, Long seed, Span duration
       listeners = listeners == null ? 0 : listeners;
       mobility = mobility == null
           ? new Mobility("stationary", null, null, null, null, null, null, null) : mobility;
+      fastDrain = fastDrain == null ? new FastDrain(null, null) : fastDrain;
+      voterPolicy = voterPolicy == null ? new VoterPolicy(null, null, null, null, null)
+          : voterPolicy;
     }
 
     public int size() {
       return voters + listeners;
+    }
+  }
+
+  /**
+   * A seeded {@code share} (0-1) of a squad's battery-powered agents drains {@code factor}
+   * times faster than the rest: older packs, heavier loads (default: none, factor 3).
+   */
+  public record FastDrain(Double share, Double factor) {
+    public FastDrain {
+      share = share == null ? 0.0 : share;
+      factor = factor == null ? 3.0 : factor;
+    }
+  }
+
+  /**
+   * How a group keeps its voter set healthy, read by the shared
+   * {@code io.flotilla.consensus.voters.VoterManager}. Unset values are those of
+   * {@code VoterPolicy.DEFAULT}, except {@code targetVoters}, which defaults to the group's
+   * initial voters. {@code battery} is [demote below, promote from] in percent.
+   */
+  public record VoterPolicy(Integer targetVoters, Span grace, Span cooldown, Span maxLag,
+      List<Integer> battery) {}
+
+  /**
+   * How each squad's leader forwards its committed decisions (task claims) to the council:
+   * up to {@code batch} at a time, a batch at most every {@code delay} (defaults 64, 1 s).
+   */
+  public record Forward(Integer batch, Span delay) {
+    public Forward {
+      batch = batch == null ? 64 : batch;
+      delay = delay == null ? Span.ofSeconds(1) : delay;
     }
   }
 
@@ -112,15 +149,19 @@ public record Scenario(String name, String description, Long seed, Span duration
    * {@code kind: delegates} makes each squad's first agent a member, with a radio of range
    * {@code range} if that is longer than its own. The first
    * {@code voters} members vote, the rest listen. Each member writes a status report every
-   * {@code reportEvery}.
+   * {@code reportEvery}. Squads forward their decisions to it as {@code forward} says; it
+   * keeps its voters healthy as {@code voterPolicy} says.
    */
   public record Council(String kind, Integer stations, Integer voters, Double range,
-      Span reportEvery) {
+      Span reportEvery, Forward forward, VoterPolicy voterPolicy) {
     public Council {
       kind = kind == null ? "ground-stations" : kind;
       stations = stations == null ? 5 : stations;
       voters = voters == null ? 5 : voters;
       reportEvery = reportEvery == null ? Span.ofSeconds(10) : reportEvery;
+      forward = forward == null ? new Forward(null, null) : forward;
+      voterPolicy = voterPolicy == null ? new VoterPolicy(null, null, null, null, null)
+          : voterPolicy;
     }
   }
 

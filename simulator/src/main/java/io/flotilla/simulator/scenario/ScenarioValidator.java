@@ -56,6 +56,9 @@ final class ScenarioValidator {
       require(q.listeners() >= 0, at + ".listeners must not be negative");
       require(q.battery() == null || q.battery().micros() > 0, at + ".battery must be positive");
       require(q.range() == null || q.range() > 0, at + ".range must be positive");
+      probability(q.fastDrain().share(), at + ".fastDrain.share");
+      require(q.fastDrain().factor() >= 1, at + ".fastDrain.factor must be at least 1");
+      voterPolicy(q.voterPolicy(), at + ".voterPolicy");
       mobility(q.mobility(), at + ".mobility", true);
       for (int g = 0; g < q.count(); g++) {
         String group = q.name() + "-" + g;
@@ -73,6 +76,9 @@ final class ScenarioValidator {
       require(c.voters() >= 1, "council.voters must be at least 1");
       require(c.range() == null || c.range() > 0, "council.range must be positive");
       require(c.reportEvery().micros() > 0, "council.reportEvery must be positive");
+      require(c.forward().batch() >= 1, "council.forward.batch must be at least 1");
+      require(c.forward().delay().micros() > 0, "council.forward.delay must be positive");
+      voterPolicy(c.voterPolicy(), "council.voterPolicy");
       groups.add("council");
       if (c.kind().equals("ground-stations")) {
         for (int i = 0; i < c.stations(); i++) {
@@ -103,6 +109,19 @@ final class ScenarioValidator {
       require(t != null && t.micros() >= 0 && t.micros() <= s.duration().micros(),
           "report.maps[" + i + "] must be within the duration");
     }
+  }
+
+  private void voterPolicy(Scenario.VoterPolicy p, String at) {
+    require(p.targetVoters() == null || p.targetVoters() >= 1,
+        at + ".targetVoters must be at least 1");
+    require(p.grace() == null || p.grace().micros() >= 0, at + ".grace must not be negative");
+    require(p.cooldown() == null || p.cooldown().micros() >= 0,
+        at + ".cooldown must not be negative");
+    require(p.maxLag() == null || p.maxLag().micros() > 0, at + ".maxLag must be positive");
+    List<Integer> b = p.battery();
+    require(b == null || (b.size() == 2 && b.stream().allMatch(v -> v != null && v >= 0
+        && v <= 100) && b.get(0) <= b.get(1)),
+        at + ".battery must be [demote below, promote from], percentages, demote <= promote");
   }
 
   private void mobility(Mobility m, String at, boolean mayFollow) {

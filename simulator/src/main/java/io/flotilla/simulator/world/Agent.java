@@ -2,8 +2,9 @@ package io.flotilla.simulator.world;
 
 /**
  * A physical agent: a drone, vehicle, robot or ground station. It has a position given by its
- * mobility model, a radio range, and is either up or crashed. {@link #life()} counts crashes,
- * so timers set before a crash can tell that they belong to a previous life.
+ * mobility model, a radio range, a {@link Battery}, and is either up or crashed.
+ * {@link #life()} counts crashes, so timers set before a crash can tell that they belong to a
+ * previous life; it is also the restart count the agent reports in its health.
  */
 public final class Agent {
   private final int id;
@@ -14,6 +15,7 @@ public final class Agent {
   private long locatedAt = -1;
   private boolean up = true;
   private int life;
+  private Battery battery = Battery.MAINS;
 
   public Agent(int id, String name, Mobility mobility, double range) {
     this.id = id;
@@ -32,6 +34,15 @@ public final class Agent {
 
   public double range() {
     return range;
+  }
+
+  public Battery battery() {
+    return battery;
+  }
+
+  /** Fits a battery (scenarios at build time; tests to script a charge). */
+  public void battery(Battery b) {
+    this.battery = b;
   }
 
   public boolean isUp() {

@@ -39,12 +39,19 @@ public final class RadioModel {
    * microseconds, or {@link #OUT_OF_RANGE}, {@link #LOST} or {@link #CUT}.
    */
   public long transmit(Agent a, Agent b, long now, SplittableRandom random) {
+    return transmit(a, b, Math.min(a.range(), b.range()), now, random);
+  }
+
+  /**
+   * As {@link #transmit(Agent, Agent, long, SplittableRandom)}, over a link of the given
+   * range: an uplink to a ground station reaches as far as the station's mast does.
+   */
+  public long transmit(Agent a, Agent b, double range, long now, SplittableRandom random) {
     Position pa = a.at(now);
     double ax = pa.x;
     double ay = pa.y;
     Position pb = b.at(now);
     double d = Math.hypot(ax - pb.x, ay - pb.y);
-    double range = Math.min(a.range(), b.range());
     if (d > range) {
       return OUT_OF_RANGE;
     }
@@ -58,6 +65,24 @@ public final class RadioModel {
     }
     long jit = jitter > 0 ? random.nextLong(jitter + 1) : 0;
     return latency + (long) (rangeLatency * f) + jit;
+  }
+
+  /**
+   * The probability that a message from {@code a} to {@code b} sent at {@code now} arrives:
+   * 0 out of range or across a cut, else one minus the loss at their distance.
+   */
+  public double delivery(Agent a, Agent b, long now) {
+    Position pa = a.at(now);
+    double ax = pa.x;
+    double ay = pa.y;
+    Position pb = b.at(now);
+    double d = Math.hypot(ax - pb.x, ay - pb.y);
+    double range = Math.min(a.range(), b.range());
+    if (d > range || (partitions.any() && partitions.separated(a.id(), ax, ay, b.id(), pb.x,
+        pb.y))) {
+      return 0;
+    }
+    return 1 - lossAt(d, range);
   }
 
   /** The one-way latency in microseconds at {@code d} metres, before jitter. */

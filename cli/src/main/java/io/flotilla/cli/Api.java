@@ -63,17 +63,23 @@ final class Api implements AutoCloseable {
   }
 
   /**
-   * Calls the first endpoint that can be reached and whose side of the group has a quorum; the
-   * stub gets this call's deadline. When every endpoint that answered had no quorum, that
-   * refusal is the call's failure.
+   * Calls the first endpoint that can be reached, is in the group and whose side of the group
+   * has a quorum; the stub gets this call's deadline. When every endpoint that answered had no
+   * quorum, or none is in the group, that refusal is the call's failure.
    */
   <T> T call(Function<ManagedChannel, T> rpc) {
     StatusRuntimeException last = null;
     StatusRuntimeException noQuorum = null;
+    StatusRuntimeException noGroup = null;
     for (int i = 0; i < endpoints.size(); i++) {
       try {
         return rpc.apply(channel(i));
       } catch (StatusRuntimeException e) {
+        if (notInGroup(e)) {
+          // A fleet of squads: the agents of another squad serve other groups.
+          noGroup = e;
+          continue;
+        }
         if (e.getStatus().getCode() != Status.Code.UNAVAILABLE) {
           throw e;
         }
@@ -89,8 +95,17 @@ final class Api implements AutoCloseable {
     if (noQuorum != null) {
       throw noQuorum;
     }
+    if (noGroup != null) {
+      throw noGroup;
+    }
     throw new CliException(Flotilla.EXIT_REFUSED, "cannot reach any endpoint "
         + endpoints + ": " + describe(last));
+  }
+
+  private static boolean notInGroup(StatusRuntimeException e) {
+    String d = e.getStatus().getDescription();
+    return e.getStatus().getCode() == Status.Code.NOT_FOUND && d != null
+        && d.startsWith("this node is in no group");
   }
 
   /** An agent cut off from its group's majority: another endpoint may be on the other side. */

@@ -1,6 +1,7 @@
 package io.flotilla.agent.voters;
 
 import io.flotilla.agent.presence.Presence;
+import io.flotilla.agent.presence.PresenceKeeper;
 import io.flotilla.consensus.client.FleetAdmin;
 import io.flotilla.consensus.client.FleetClient;
 import io.flotilla.consensus.proto.KeyValue;
@@ -26,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * the members, their presence and how long ago each answered, asks the shared
  * {@link VoterManager} for the one change to make, makes it through Ratis reconfiguration, and
  * commits a {@link VoterRecord} of it. A node that starts leading starts with a fresh manager,
- * so a voter's grace is counted from then.
+ * so a voter's grace is counted from then, and judges no one before every live member had a
+ * presence lease's time to live to publish its presence (at a fleet's start, or after a
+ * leaderless spell in which no presence could be written).
  */
 public final class VoterSteward {
   /** Change records kept in the group; older ones are deleted. */
@@ -39,6 +42,7 @@ public final class VoterSteward {
   private final VoterPolicy policy;
   private final Consumer<VoterChange> made;
   private VoterManager manager;
+  private long leadingSinceMillis;
 
   /** @param made told of every change made, after it is committed (for metrics) */
   public VoterSteward(String group, FleetServer server, FleetClient client, VoterPolicy policy,
@@ -57,11 +61,15 @@ public final class VoterSteward {
         manager = null;
         return;
       }
+      long now = System.currentTimeMillis();
       if (manager == null) {
         manager = new VoterManager(policy);
+        leadingSinceMillis = now;
+      }
+      if (now - leadingSinceMillis < PresenceKeeper.TTL.toMillis()) {
+        return;
       }
       FleetAdmin admin = client.admin();
-      long now = System.currentTimeMillis();
       Optional<VoterChange> change = manager.decide(now, server.id(),
           health(status, admin.members()));
       if (change.isEmpty()) {

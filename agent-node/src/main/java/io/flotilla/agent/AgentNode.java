@@ -297,11 +297,11 @@ public final class AgentNode implements Closeable {
     forwarding.forEach(ForwardingLoop::close);
     duties.shutdownNow();
     try {
-      duties.awaitTermination(2, TimeUnit.SECONDS);
+      duties.awaitTermination(1, TimeUnit.SECONDS);
     } catch (InterruptedException ie) {
       Thread.currentThread().interrupt();
     }
-    presence.close();
+    presence.close(Duration.ofSeconds(1));
     for (Map.Entry<String, FleetClient> e : clients.entrySet()) {
       handOffLeadership(e.getKey(), e.getValue());
     }

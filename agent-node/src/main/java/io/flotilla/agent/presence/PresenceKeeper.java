@@ -5,7 +5,11 @@ import io.flotilla.consensus.client.FleetClient;
 import io.flotilla.consensus.proto.PutRequest;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,16 +83,23 @@ public final class PresenceKeeper {
     }
   }
 
-  /** Withdraws the presence from every group at once: a graceful stop is not a failure. */
-  public void close() {
+  /**
+   * Withdraws the presence from every group at once: a graceful stop is not a failure. Waits
+   * at most {@code wait}: a group without a quorum lets the lease expire instead.
+   */
+  public void close(Duration wait) {
     closed = true;
-    leases.forEach((group, lease) -> {
-      try {
-        groups.get(group).revokeLease(lease);
-      } catch (RuntimeException e) {
-        LOG.debug("group {}: presence lease not revoked ({})", group, e.getMessage());
-      }
-    });
+    CompletableFuture<?>[] revokes = leases.entrySet().stream()
+        .map(e -> groups.get(e.getKey()).revokeLeaseAsync(e.getValue()))
+        .toArray(CompletableFuture[]::new);
     leases.clear();
+    try {
+      CompletableFuture.allOf(revokes).get(wait.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      LOG.debug("presence not withdrawn from every group ({}); its lease will expire",
+          e.getMessage());
+    }
   }
 }

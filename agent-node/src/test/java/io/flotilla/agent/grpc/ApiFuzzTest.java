@@ -15,6 +15,7 @@ import io.flotilla.agent.api.DeleteCall;
 import io.flotilla.agent.api.ElectionCall;
 import io.flotilla.agent.api.ElectionGrpc;
 import io.flotilla.agent.api.GroupCall;
+import io.flotilla.agent.api.HealthReport;
 import io.flotilla.agent.api.KVGrpc;
 import io.flotilla.agent.api.LeaderKey;
 import io.flotilla.agent.api.LeaseCall;
@@ -61,6 +62,9 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.HashSet;
+import io.flotilla.consensus.proto.KeyValue;
+import io.flotilla.consensus.proto.RangeResponse;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -172,6 +176,8 @@ class ApiFuzzTest {
     seed(ClusterGrpc.getMemberListMethod(), GroupCall.getDefaultInstance());
     seed(ClusterGrpc.getResumeElectionsMethod(), GroupCall.getDefaultInstance());
     seed(ClusterGrpc.getListAgentsMethod(), GroupCall.getDefaultInstance());
+    seed(ClusterGrpc.getReportHealthMethod(),
+        HealthReport.newBuilder().setBattery(80).setLink(0.9).build());
     seed(StatusGrpc.getStatusMethod(), StatusCall.getDefaultInstance());
   }
 
@@ -500,9 +506,21 @@ class ApiFuzzTest {
     QueryReply leases = QueryReply.parseFrom(leader.query(Query.newBuilder()
         .setLeaseList(LeaseListRequest.getDefaultInstance()).build().toByteString())
         .get(10, TimeUnit.SECONDS));
-    LeaseListResponse.Builder held = leases.getLeaseList().toBuilder().clearNowMillis();
-    held.getLeasesBuilderList().forEach(LeaseInfo.Builder::clearDeadlineMillis);
-    return keys.getRange().toByteString().concat(held.build().toByteString());
+    // The nodes' own keys (presence on leases, voter records) change in the background: only
+    // the rest, and the leases that hold none of them, are the clients'.
+    RangeResponse.Builder clients = keys.getRange().toBuilder().clearRevision().clearKvs();
+    Set<Long> own = new HashSet<>();
+    for (KeyValue kv : keys.getRange().getKvsList()) {
+      if (kv.getKey().startsWith(ByteString.copyFromUtf8("_flotilla/"))) {
+        own.add(kv.getLease());
+      } else {
+        clients.addKvs(kv);
+      }
+    }
+    LeaseListResponse.Builder held = LeaseListResponse.newBuilder();
+    leases.getLeaseList().getLeasesList().stream().filter(l -> !own.contains(l.getId()))
+        .forEach(l -> held.addLeases(l.toBuilder().clearDeadlineMillis()));
+    return clients.build().toByteString().concat(held.build().toByteString());
   }
 
   /** One to four byte-level changes: flips, new bytes, cuts, copies. */

@@ -19,17 +19,24 @@ public final class ClusterNode {
   static final int API_PORT = 7101;
 
   private final String id;
+  private final String group;
   private final GenericContainer<?> container;
   private volatile ManagedChannel channel;
   private volatile int apiPort;
 
-  ClusterNode(String id, GenericContainer<?> container) {
+  ClusterNode(String id, String group, GenericContainer<?> container) {
     this.id = id;
+    this.group = group;
     this.container = container;
   }
 
   public String id() {
     return id;
+  }
+
+  /** The group this node is a member of. */
+  public String group() {
+    return group;
   }
 
   /** The node's address on the cluster network. */

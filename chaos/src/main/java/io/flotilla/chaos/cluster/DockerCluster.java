@@ -21,12 +21,21 @@ import org.testcontainers.images.builder.Transferable;
 import org.testcontainers.lifecycle.Startables;
 
 /**
- * A group of agent-node containers (n1..nN, all voters of group {@value #GROUP}) on their own
- * Docker network, each able to run iptables on itself. Built from the locally made base image
- * plus the agent jar; nothing is pulled.
+ * Agent-node containers on their own Docker network, each able to run iptables on itself. Built
+ * from the locally made base image plus the agent jar; nothing is pulled.
+ *
+ * <p>Two shapes: {@link #DockerCluster(Settings) one group} (n1..nN, all voters of group
+ * {@value #GROUP}), which the chaos runs use, and {@link #squadAndCouncil(Squads) a squad and a
+ * council}: agent-1..N, voters of {@value #SQUAD}, whose leader forwards the squad's keys under
+ * {@value #UP} to the council's ground-1..M (group {@value #COUNCIL}) and the council's keys under
+ * {@value #DOWN} back into the squad.
  */
 public final class DockerCluster implements Closeable {
   public static final String GROUP = "fleet";
+  public static final String SQUAD = "squad-1";
+  public static final String COUNCIL = "council";
+  public static final String UP = "decisions/";
+  public static final String DOWN = "fleet/";
   static final String LABEL = "io.flotilla.chaos";
   private static final Map<Path, String> IMAGES = new ConcurrentHashMap<>();
 
@@ -42,21 +51,62 @@ public final class DockerCluster implements Closeable {
     }
   }
 
+  /** A squad of {@code agents} voters and a council of {@code stations} ground stations. */
+  public record Squads(int agents, int stations, String profile) {
+    public Squads {
+      if (agents < 1 || agents > 7 || stations < 1 || stations > 7) {
+        throw new IllegalArgumentException("a squad and a council have 1 to 7 members each, not "
+            + agents + " and " + stations);
+      }
+    }
+  }
+
+  /** One container to start: the agent's id, the group it is a member of, its config file. */
+  private record Agent(String id, String group, String config) {}
+
   public DockerCluster(Settings settings) {
+    this(singleGroup(settings));
+  }
+
+  /** Starts a squad ({@value #SQUAD}) that forwards to and from a council ({@value #COUNCIL}). */
+  public static DockerCluster squadAndCouncil(Squads s) {
+    List<String> squad = ids("agent-", s.agents());
+    List<String> council = ids("ground-", s.stations());
+    StringBuilder forward = new StringBuilder()
+        .append("    voters: ").append(s.agents()).append('\n')
+        .append("    forward:\n      council:\n        id: ").append(COUNCIL)
+        .append("\n        members:\n");
+    for (String m : council) {
+      forward.append("          - {id: ").append(m).append(", address: ").append(m).append(':')
+          .append(ClusterNode.RAFT_PORT).append("}\n");
+    }
+    forward.append("      up: ").append(UP).append("\n      down: ").append(DOWN).append('\n');
+    List<Agent> agents = new ArrayList<>();
+    for (String id : squad) {
+      agents.add(new Agent(id, SQUAD, config(id, s.profile(), false, "", SQUAD,
+          forward.toString(), squad)));
+    }
+    for (String id : council) {
+      agents.add(new Agent(id, COUNCIL, config(id, s.profile(), false, "kind: ground\n", COUNCIL,
+          "    voters: " + s.stations() + "\n", council)));
+    }
+    return new DockerCluster(agents);
+  }
+
+  private DockerCluster(List<Agent> agents) {
     String image = IMAGES.computeIfAbsent(AgentJar.locate(), DockerCluster::buildImage);
     network = Network.builder()
         .createNetworkCmdModifier(cmd -> cmd.withLabels(Map.of(LABEL, "true")))
         .build();
     List<GenericContainer<?>> containers = new ArrayList<>();
     try {
-      for (int i = 1; i <= settings.nodes(); i++) {
-        String id = "n" + i;
+      for (Agent a : agents) {
         GenericContainer<?> c = new GenericContainer<>(image)
             .withNetwork(network)
-            .withNetworkAliases(id)
+            .withNetworkAliases(a.id())
             .withLabel(LABEL, "true")
             .withExposedPorts(ClusterNode.API_PORT, 7201)
-            .withCopyToContainer(Transferable.of(config(id, settings)), "/etc/flotilla/agent.yaml")
+            .withCopyToContainer(Transferable.of(a.config()), "/etc/flotilla/agent.yaml")
             .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig()
                 .withCapAdd(Capability.NET_ADMIN))
             .withCommand("java", "-Xms32m", "-Xmx192m", "-XX:+UseSerialGC",
@@ -65,7 +115,7 @@ public final class DockerCluster implements Closeable {
             .waitingFor(Wait.forHttp("/healthz").forPort(7201)
                 .withStartupTimeout(Duration.ofMinutes(2)));
         containers.add(c);
-        nodes.add(new ClusterNode(id, c));
+        nodes.add(new ClusterNode(a.id(), a.group(), c));
       }
       Startables.deepStart(containers).join();
     } catch (RuntimeException e) {
@@ -84,18 +134,37 @@ public final class DockerCluster implements Closeable {
         .get();
   }
 
-  private static String config(String id, Settings s) {
+  private static List<Agent> singleGroup(Settings s) {
+    List<String> ids = ids("n", s.nodes());
+    return ids.stream().map(id -> new Agent(id, GROUP,
+        config(id, s.profile(), s.unsafeLocalReads(), "", GROUP, "", ids))).toList();
+  }
+
+  private static List<String> ids(String prefix, int n) {
+    List<String> ids = new ArrayList<>();
+    for (int i = 1; i <= n; i++) {
+      ids.add(prefix + i);
+    }
+    return ids;
+  }
+
+  /** An agent's config: one group, whose members are all voters, with the group's duties. */
+  private static String config(String id, String profile, boolean unsafeLocalReads,
+      String extra, String group, String duties, List<String> members) {
     StringBuilder y = new StringBuilder()
         .append("id: ").append(id).append('\n')
         .append("data-dir: /var/lib/flotilla\n")
         .append("raft-address: ").append(id).append(':').append(ClusterNode.RAFT_PORT).append('\n')
         .append("api-address: 0.0.0.0:").append(ClusterNode.API_PORT).append('\n')
         .append("metrics-address: 0.0.0.0:7201\n")
-        .append("profile: ").append(s.profile()).append('\n')
-        .append("read-mode: ").append(s.unsafeLocalReads() ? "unsafe-local" : "read-index").append('\n')
-        .append("groups:\n  - id: ").append(GROUP).append("\n    members:\n");
-    for (int i = 1; i <= s.nodes(); i++) {
-      y.append("      - {id: n").append(i).append(", address: n").append(i).append(':')
+        .append("profile: ").append(profile).append('\n')
+        .append("read-mode: ").append(unsafeLocalReads ? "unsafe-local" : "read-index").append('\n')
+        .append(extra)
+        .append("groups:\n  - id: ").append(group).append('\n')
+        .append(duties)
+        .append("    members:\n");
+    for (String m : members) {
+      y.append("      - {id: ").append(m).append(", address: ").append(m).append(':')
           .append(ClusterNode.RAFT_PORT).append("}\n");
     }
     return y.toString();
@@ -110,11 +179,21 @@ public final class DockerCluster implements Closeable {
         .orElseThrow(() -> new IllegalArgumentException("no node " + id));
   }
 
-  /** The node that says it leads the group, if one answers so. */
+  /** The members of one group. */
+  public List<ClusterNode> nodes(String group) {
+    return nodes.stream().filter(n -> n.group().equals(group)).toList();
+  }
+
+  /** The node that says it leads the first group, if one answers so. */
   public Optional<ClusterNode> leader() {
+    return leader(nodes.get(0).group());
+  }
+
+  /** The member of {@code group} that says it leads it, if one answers so. */
+  public Optional<ClusterNode> leader(String group) {
     ClusterNode best = null;
     long bestTerm = -1;
-    for (ClusterNode n : nodes) {
+    for (ClusterNode n : nodes(group)) {
       try {
         GroupStatus g = StatusGrpc.newBlockingStub(n.channel())
             .withDeadlineAfter(1, TimeUnit.SECONDS).status(StatusCall.getDefaultInstance())

@@ -3,6 +3,7 @@ package io.flotilla.chaos.nemesis;
 import io.flotilla.chaos.cluster.ClusterNode;
 import io.flotilla.chaos.cluster.DockerCluster;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -13,9 +14,10 @@ import java.util.Set;
 
 /**
  * Network partitions as "grudges": for each node, the nodes whose packets it drops, in both
- * directions, with iptables. Healing flushes every rule.
+ * directions, with iptables. Healing flushes every rule. Tests may use {@link #cut} and
+ * {@link #heal} directly.
  */
-final class Partitions {
+public final class Partitions {
   static final List<List<String>> FLUSH = List.of(List.of("-F", "INPUT"), List.of("-F", "OUTPUT"));
 
   private Partitions() {}
@@ -79,6 +81,25 @@ final class Partitions {
     return grudge;
   }
 
+  /** Each node of {@code side} drops the nodes of {@code other}, and each of those drops it. */
+  static Map<String, Set<String>> between(Collection<String> side, Collection<String> other) {
+    Map<String, Set<String>> grudge = new LinkedHashMap<>();
+    side.forEach(n -> grudge.computeIfAbsent(n, k -> new HashSet<>()).addAll(other));
+    other.forEach(n -> grudge.computeIfAbsent(n, k -> new HashSet<>()).addAll(side));
+    return grudge;
+  }
+
+  /**
+   * Cuts the nodes of {@code side} off from those of {@code other}, both ways; the nodes of each
+   * set still hear each other. Returns the grudge applied, as {@link #describe} shows it.
+   */
+  public static String cut(DockerCluster cluster, Collection<String> side,
+      Collection<String> other) {
+    Map<String, Set<String>> grudge = between(side, other);
+    apply(cluster, grudge);
+    return describe(grudge);
+  }
+
   static List<String> without(List<String> nodes, String id) {
     List<String> rest = new ArrayList<>(nodes);
     rest.remove(id);
@@ -99,7 +120,8 @@ final class Partitions {
     }
   }
 
-  static void heal(DockerCluster cluster) {
+  /** Flushes every rule on every running node. */
+  public static void heal(DockerCluster cluster) {
     for (ClusterNode node : cluster.nodes()) {
       if (node.running()) {
         node.iptables(FLUSH);

@@ -127,7 +127,11 @@ public final class AgentNode implements Closeable {
         }
         clients.put(g.name(), client.build());
       }
-      presence = new PresenceKeeper(config.id(), clients, new Presence(config.kind(),
+      // Presence is for voter management: published only where a group's leader manages its
+      // voters, so unmanaged groups pay no lease renewals for it.
+      Map<String, FleetClient> managed = new LinkedHashMap<>(clients);
+      managed.keySet().retainAll(config.targetVoters().keySet());
+      presence = new PresenceKeeper(config.id(), managed, new Presence(config.kind(),
           config.voterEligible(), -1, -1,
           RestartCount.recordStart(config.dataDir(), System.currentTimeMillis())));
       Groups groups = new Groups(clients);

@@ -35,6 +35,8 @@ final class ProcessFleet {
   static final String GROUP = "fleet";
   /** The name of the client certificate a TLS fleet's own commands use. */
   static final String OPERATOR = "operator";
+  /** How long a fleet of several groups waits for each group's leader before the next starts. */
+  private static final Duration GROUP_START_WAIT = Duration.ofSeconds(30);
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   /** One agent process: its addresses, files and (while running) pid. */
@@ -155,8 +157,21 @@ final class ProcessFleet {
       writeConfig(dir, a, profile, members, false, duties.toString());
     }
     ProcessFleet fleet = new ProcessFleet(dir, s);
-    for (Agent a : s.agents) {
-      fleet.start(a);
+    // Group by group, the council first: a JVM's start takes seconds of CPU, and dozens at once
+    // on a small machine delay heartbeats enough for every group's elections to flap.
+    List<String> order = new ArrayList<>(fleet.groups());
+    if (order.remove(Topology.COUNCIL)) {
+      order.add(0, Topology.COUNCIL);
+    }
+    for (String group : order) {
+      for (Agent a : s.agents) {
+        if (a.group.equals(group)) {
+          fleet.start(a);
+        }
+      }
+      if (order.size() > 1) {
+        fleet.awaitLeader(group, GROUP_START_WAIT);
+      }
     }
     return fleet;
   }
@@ -334,6 +349,24 @@ final class ProcessFleet {
       if (s.isPresent() && s.get().getGroupsList().stream().anyMatch(
           g -> g.getGroup().equals(group) && g.getRole().equals("LEADER"))) {
         return Optional.of(a.id);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Waits up to {@code timeout} for {@code group} to have a leader. */
+  private Optional<String> awaitLeader(String group, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      Optional<String> l = leader(group, Duration.ofMillis(500));
+      if (l.isPresent()) {
+        return l;
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return Optional.empty();
       }
     }
     return Optional.empty();

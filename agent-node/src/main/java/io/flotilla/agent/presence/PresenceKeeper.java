@@ -2,6 +2,7 @@ package io.flotilla.agent.presence;
 
 import com.google.protobuf.ByteString;
 import io.flotilla.consensus.client.FleetClient;
+import io.flotilla.consensus.client.FleetException;
 import io.flotilla.consensus.proto.PutRequest;
 import java.time.Duration;
 import java.util.Map;
@@ -14,21 +15,27 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps this agent's {@link Presence} in each of its groups: a key on a lease that each
- * {@link #tick} renews, rewritten when the agent reports new health. If the node stops or loses
- * its group for longer than the lease's time to live, the key goes and the group's leader
- * knows the agent is absent. Ticks run on one thread; reports and {@link #close} may come
+ * Keeps this agent's {@link Presence} in each group that manages its voters: a key on a lease
+ * that each {@link #tick} renews, rewritten when the agent reports new health. If the node
+ * stops or loses its group for longer than the lease's time to live, the key goes and the
+ * group's leader knows the agent is absent. Ticks run on one thread; reports and {@link #close} may come
  * from any.
  */
 public final class PresenceKeeper {
   /** How long a presence outlives its node's last renewal. */
   public static final Duration TTL = Duration.ofSeconds(5);
+  /**
+   * How long a group that refused this agent's presence (an agent not yet enrolled where
+   * proposals are signed) is left alone: each refusal is counted as a possible attack.
+   */
+  static final Duration AFTER_REFUSAL = Duration.ofSeconds(30);
   private static final Logger LOG = LoggerFactory.getLogger(PresenceKeeper.class);
 
   private final String agentId;
   private final Map<String, FleetClient> groups;
   private final Map<String, Long> leases = new ConcurrentHashMap<>();
   private final Map<String, Presence> written = new ConcurrentHashMap<>();
+  private final Map<String, Long> refusedUntil = new ConcurrentHashMap<>();
   private volatile Presence presence;
   private volatile boolean closed;
 
@@ -50,14 +57,21 @@ public final class PresenceKeeper {
   /** Renews the lease in every group, writing the presence where it is new or changed. */
   public void tick() {
     groups.forEach((group, client) -> {
-      if (closed) {
+      Long refused = refusedUntil.get(group);
+      if (closed || (refused != null && System.nanoTime() - refused < 0)) {
         return;
       }
       try {
         renew(group, client);
       } catch (RuntimeException e) {
         leases.remove(group);
-        LOG.debug("group {}: presence not renewed ({})", group, e.getMessage());
+        if (e instanceof FleetException f && f.code() == FleetException.Code.PERMISSION_DENIED) {
+          refusedUntil.put(group, System.nanoTime() + AFTER_REFUSAL.toNanos());
+          LOG.warn("group {}: presence refused, trying again in {} s: {}", group,
+              AFTER_REFUSAL.toSeconds(), e.getMessage());
+        } else {
+          LOG.debug("group {}: presence not renewed ({})", group, e.getMessage());
+        }
       }
     });
   }

@@ -84,6 +84,7 @@ public final class VoterSteward {
         case HAND_OFF -> admin.transferLeadership(c.in());
       }
       manager.made(c, System.currentTimeMillis());
+      LOG.info("group {}: made in {} ms", group, System.currentTimeMillis() - now);
       record(VoterRecord.of(c, now, server.id(), status.term()));
       made.accept(c);
     } catch (IOException | RuntimeException e) {

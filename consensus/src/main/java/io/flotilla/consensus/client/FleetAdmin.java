@@ -72,7 +72,7 @@ public final class FleetAdmin {
       return;
     }
     change(c -> c.without(id));
-    change(c -> c.without(id).withVoter(peer));
+    rejoin(peer, c -> c.without(id).withVoter(peer));
   }
 
   /**
@@ -89,7 +89,24 @@ public final class FleetAdmin {
           "a swap takes a voter out and a listener in, not " + out + " and " + in);
     }
     change(c -> c.without(in));
-    change(c -> c.without(out).without(in).withVoter(joining).withListener(leaving));
+    rejoin(joining, c -> c.without(out).without(in).withVoter(joining).withListener(leaving));
+  }
+
+  /**
+   * The second half of a promotion: if it fails, the listener that left is added back as a
+   * listener, so that a failed promotion never loses a member.
+   */
+  private void rejoin(RaftPeer listener, UnaryOperator<Conf> edit) {
+    try {
+      change(edit);
+    } catch (FleetException e) {
+      try {
+        change(c -> c.without(listener.getId().toString()).withListener(listener));
+      } catch (FleetException again) {
+        e.addSuppressed(again);
+      }
+      throw e;
+    }
   }
 
   /** Makes a voter a listener. */

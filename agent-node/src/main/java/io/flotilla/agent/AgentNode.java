@@ -150,7 +150,8 @@ public final class AgentNode implements Closeable {
         t.setDaemon(true);
         return t;
       });
-      duties.scheduleWithFixedDelay(presence::tick, 0, 1, TimeUnit.SECONDS);
+      duties.scheduleWithFixedDelay(presence::tick, 0, PresenceKeeper.RENEW.toMillis(),
+          TimeUnit.MILLISECONDS);
       for (Map.Entry<String, Integer> v : config.targetVoters().entrySet()) {
         String g = v.getKey();
         Map<VoterChange.Kind, AtomicLong> made = new EnumMap<>(VoterChange.Kind.class);

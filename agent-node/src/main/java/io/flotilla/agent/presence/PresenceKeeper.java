@@ -23,7 +23,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class PresenceKeeper {
   /** How long a presence outlives its node's last renewal. */
-  public static final Duration TTL = Duration.ofSeconds(5);
+  public static final Duration TTL = Duration.ofSeconds(9);
+  /**
+   * How often a node renews its presence: each renewal is a write to the group, so a squad of
+   * ten pays about three a second; two renewals may be lost before the presence goes.
+   */
+  public static final Duration RENEW = TTL.dividedBy(3);
   /**
    * How long a group that refused this agent's presence (an agent not yet enrolled where
    * proposals are signed) is left alone: each refusal is counted as a possible attack.

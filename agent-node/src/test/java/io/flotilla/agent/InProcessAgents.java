@@ -7,7 +7,6 @@ import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.Closeable;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,16 +22,7 @@ public final class InProcessAgents implements Closeable {
 
   /** @param extraYaml added to every agent's file, with {@code {id}} replaced by its id */
   public InProcessAgents(Path dir, int n, String extraYaml) throws Exception {
-    int[] ports = new int[3 * n];
-    List<ServerSocket> held = new ArrayList<>();
-    for (int i = 0; i < ports.length; i++) {
-      ServerSocket s = new ServerSocket(0);
-      held.add(s);
-      ports[i] = s.getLocalPort();
-    }
-    for (ServerSocket s : held) {
-      s.close();
-    }
+    int[] ports = Squads.freePorts(3 * n);
     StringBuilder members = new StringBuilder();
     for (int i = 0; i < n; i++) {
       members.append("      - {id: n").append(i + 1).append(", address: 127.0.0.1:")

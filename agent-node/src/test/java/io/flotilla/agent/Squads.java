@@ -149,7 +149,8 @@ public final class Squads implements Closeable {
     }
   }
 
-  private static int[] freePorts(int n) throws IOException {
+  /** Loopback ports free now, all different, for agents about to bind them. */
+  static int[] freePorts(int n) throws IOException {
     int[] ports = new int[n];
     List<ServerSocket> held = new ArrayList<>();
     for (int i = 0; i < n; i++) {

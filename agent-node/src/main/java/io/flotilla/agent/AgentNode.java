@@ -116,7 +116,7 @@ public final class AgentNode implements Closeable {
       for (FleetGroup g : config.groups()) {
         FleetClient.Builder client = FleetClient.builder(g)
             .timeout(deadline)
-            .attemptTimeout(config.profile().requestTimeout())
+            .attemptTimeout(config.profile().attemptTimeout())
             // After a leader dies, writes resume as soon as an attempt finds the new leader.
             .retries((int) (deadline.toMillis() / RETRY_SLEEP.toMillis()), RETRY_SLEEP);
         if (trust != null) {
@@ -136,8 +136,14 @@ public final class AgentNode implements Closeable {
           RestartCount.recordStart(config.dataDir(), System.currentTimeMillis())));
       Groups groups = new Groups(clients);
       NodeMetrics[] nodeMetrics = new NodeMetrics[1];
-      GroupMonitor monitor = new GroupMonitor(server, groups(config),
-          change -> nodeMetrics[0].onChange(change));
+      GroupMonitor monitor = new GroupMonitor(server, groups(config), change -> {
+        nodeMetrics[0].onChange(change);
+        String leader = change.after().leaderId();
+        FleetClient client = clients.get(change.group());
+        if (change.leaderChanged() && !leader.isEmpty() && client != null) {
+          client.leaderSeen(leader);
+        }
+      });
       nodeMetrics[0] = new NodeMetrics(server, monitor);
       timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "flotilla-monitor");
@@ -168,7 +174,7 @@ public final class AgentNode implements Closeable {
       }
       for (Map.Entry<String, Forwarding> f : config.forwarding().entrySet()) {
         FleetClient.Builder council = FleetClient.builder(f.getValue().council())
-            .timeout(deadline).attemptTimeout(config.profile().requestTimeout());
+            .timeout(deadline).attemptTimeout(config.profile().attemptTimeout());
         if (trust != null) {
           council.tls(trust.raft());
         }

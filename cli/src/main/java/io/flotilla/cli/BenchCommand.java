@@ -45,7 +45,9 @@ import picocli.CommandLine.Model.CommandSpec;
         "throughput and latency percentiles. --baseline ratis runs the same workload against a",
         "plain Ratis counter group with the same Ratis settings and prints the ratio;",
         "--failover N kills the leader (kill -9) N times under load and reports how long writes",
-        "stopped. Interval histograms go to an HDR log for plotting.",
+        "stopped; with --fault silence the leader is stopped (SIGSTOP) instead, so nothing",
+        "answers on its open connections, as when a drone loses power or flies out of range.",
+        "Interval histograms go to an HDR log for plotting.",
         "",
         "Workloads: put, txn (compare-and-swap), get (linearizable), local-get (leader-local),",
         "stale-get, mix (" + WorkloadMix.PRESET + "), or weights like put=70,get=30.",
@@ -116,6 +118,14 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--failover", defaultValue = "0", paramLabel = "N",
       description = "Kill -9 the leader N times under load and time the recovery of writes.")
   int failover;
+
+  @Option(names = "--fault", defaultValue = "kill",
+      description = "With --failover: kill (kill -9, sockets closed) or silence (SIGSTOP, "
+          + "sockets open and silent, then kill -9) (default ${DEFAULT-VALUE}).")
+  FaultFlag fault;
+
+  /** {@link Failovers.Fault} as the command line spells it. */
+  enum FaultFlag { kill, silence }
 
   @Option(names = "--tls",
       description = "Run the fleet it starts under mutual TLS (see fleet up --tls).")
@@ -223,13 +233,14 @@ final class BenchCommand implements Callable<Integer> {
     try (Benchmark.Target ours = Benchmark.fleet(settings, channels, group, agentProcesses)) {
       if (failover > 0) {
         Benchmark.FailoverRun run = Benchmark.failovers(settings, ours, log,
-            new Failovers(killable, channels, group, settings.keys(), timeout, WAIT), failover);
+            new Failovers(killable, channels, group, settings.keys(), timeout, WAIT,
+                Failovers.Fault.valueOf(fault.name().toUpperCase(Locale.ROOT))), failover);
         print(settings.mix(), channels.endpoints(), List.of(run.result()), run.failover());
       } else if (baseline == Baseline.ratis) {
         try (CounterFleet counters = CounterFleet.up(home.resolve("baseline"),
                 ProcessFleet.freePorts(agents), tuning, ProcessFleet.nodeJavaOptions());
             Benchmark.Target theirs = Benchmark.baseline(settings, counters,
-                tuning.requestTimeout())) {
+                tuning.attemptTimeout())) {
           print(settings.mix(), channels.endpoints(),
               Benchmark.run(settings, List.of(ours, theirs), log), null);
         }
@@ -264,6 +275,9 @@ final class BenchCommand implements Callable<Integer> {
     }
     if (failover < 0) {
       throw CliException.usage("--failover must be 0 or more");
+    }
+    if (fault != FaultFlag.kill && failover == 0) {
+      throw CliException.usage("--fault goes with --failover");
     }
     if (failover > 0 && (endpoints != null || baseline != Baseline.none || agents < 3)) {
       throw CliException.usage("--failover needs a fleet it starts itself (no --endpoints), "
@@ -332,7 +346,8 @@ final class BenchCommand implements Callable<Integer> {
       table.note(String.format(Locale.ROOT, "flotilla / ratis throughput: %.2f", ratio));
     }
     if (failovers != null) {
-      ObjectNode n = json.putObject("failover").put("kills", failovers.samplesMs().size());
+      ObjectNode n = json.putObject("failover").put("fault", fault.name())
+          .put("kills", failovers.samplesMs().size());
       n.putObject("to_first_write_ms").put("min", round(failovers.minMs()))
           .put("median", round(failovers.medianMs())).put("p99", round(failovers.p99Ms()))
           .put("max", round(failovers.maxMs()));
@@ -362,9 +377,9 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   private String describe(FailoverSummary fo) {
-    return String.format(Locale.ROOT, "failover (kill -9 of the leader x%d, %s profile) to the "
+    return String.format(Locale.ROOT, "failover (%s of the leader x%d, %s profile) to the "
         + "first acknowledged write: min %.0f ms, median %.0f ms, p99 %.0f ms, max %.0f ms",
-        fo.samplesMs().size(), profile, fo.minMs(), fo.medianMs(), fo.p99Ms(), fo.maxMs());
+        fault == FaultFlag.kill ? "kill -9" : "silence", fo.samplesMs().size(), profile, fo.minMs(), fo.medianMs(), fo.p99Ms(), fo.maxMs());
   }
 
   private static String ms(double v) {
@@ -421,6 +436,11 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public void kill(String id) throws InterruptedException {
       fleet.kill(fleet.agent(id));
+    }
+
+    @Override
+    public void silence(String id) throws InterruptedException {
+      fleet.silence(fleet.agent(id));
     }
 
     @Override

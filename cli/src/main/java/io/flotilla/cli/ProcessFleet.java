@@ -298,6 +298,26 @@ final class ProcessFleet {
     }
   }
 
+  /**
+   * SIGSTOP: the agent keeps its sockets open and answers nothing until it is killed.
+   *
+   * @throws IllegalStateException when the signal cannot be sent
+   */
+  void silence(Agent a) throws InterruptedException {
+    Optional<ProcessHandle> p = a.process();
+    if (p.isPresent()) {
+      try {
+        int exit = new ProcessBuilder("kill", "-STOP", Long.toString(p.get().pid()))
+            .redirectErrorStream(true).start().waitFor();
+        if (exit != 0) {
+          throw new IllegalStateException("kill -STOP " + p.get().pid() + " exited " + exit);
+        }
+      } catch (IOException e) {
+        throw new IllegalStateException("cannot run kill -STOP: " + e.getMessage(), e);
+      }
+    }
+  }
+
   /** SIGTERM every agent, wait for graceful exits, then kill what is left. */
   void down(Duration grace) throws IOException {
     List<ProcessHandle> running = state.agents.stream().flatMap(a -> a.process().stream()).toList();

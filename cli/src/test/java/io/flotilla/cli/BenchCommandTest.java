@@ -54,6 +54,25 @@ class BenchCommandTest {
     assertThat(f.get("java_options").asText()).contains("-Xmx");
   }
 
+  /**
+   * A leader that stops answering without closing its connections (SIGSTOP: as a drone that
+   * lost power or flew out of range) is left behind: the surviving agents' clients hear of the
+   * new leader from their own replicas and send their calls there. Before that, a client kept
+   * waiting on the silent leader past every write's deadline, and writes never went on.
+   */
+  @Test
+  void writesGoOnWhenTheLeaderFallsSilent(@TempDir Path dir) {
+    CliRun run = CliRun.of("bench", "--failover", "2", "--fault", "silence", "--warmup", "1s",
+        "--clients", "2", "--in-flight", "2", "--keys", "50", "--dir", dir.toString(),
+        "--hdr-log", dir.resolve("bench.hlog").toString(), "-o", "json");
+
+    assertThat(run.exit()).as(run.toString()).isZero();
+    JsonNode failover = run.json().get("failover");
+    assertThat(failover.get("fault").asText()).isEqualTo("silence");
+    assertThat(failover.get("samples_ms")).hasSize(2);
+    assertThat(failover.get("to_first_write_ms").get("min").asDouble()).isPositive();
+  }
+
   private static void assertOrdered(JsonNode latency) {
     List<Double> ordered = List.of(latency.get("p50").asDouble(), latency.get("p90").asDouble(),
         latency.get("p99").asDouble(), latency.get("p99_9").asDouble(),
@@ -71,6 +90,8 @@ class BenchCommandTest {
         new String[] {"bench", "--profile", "wifi"},
         new String[] {"bench", "--baseline", "etcd"},
         new String[] {"bench", "--failover", "2", "--endpoints", "127.0.0.1:7101"},
+        new String[] {"bench", "--fault", "silence"},
+        new String[] {"bench", "--failover", "2", "--fault", "sleep"},
         new String[] {"bench", "--footprint", "--baseline", "ratis"},
         new String[] {"bench", "--tls", "--baseline", "ratis"},
         new String[] {"bench", "--endpoints", "nowhere"})) {

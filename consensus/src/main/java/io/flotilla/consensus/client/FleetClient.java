@@ -51,13 +51,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.client.retry.RequestTypeDependentRetryPolicy;
 import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcFactory;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
@@ -97,6 +98,9 @@ public final class FleetClient implements AutoCloseable {
 
   private final FleetGroup group;
   /** Writes and reads: one ordered window, so a client's writes apply in the order sent. */
+  /** The shortest attempt of the side client's calls (see {@link #side}). */
+  private static final Duration SIDE_ATTEMPT_MIN = Duration.ofSeconds(3);
+
   private final RenewingRaftClient raft;
   /**
    * Membership, leadership transfer and watch long polls, on connections of their own. Ratis
@@ -113,15 +117,19 @@ public final class FleetClient implements AutoCloseable {
    * listener; a pool that grows when they do.
    */
   private final ExecutorService replies;
+  /** Where connection resets run (see {@link BackgroundResetRpc}). */
+  private final ExecutorService resets;
   private final Proposer proposer;
   private final WriteBatcher writes;
 
   private FleetClient(Builder b) {
     this.group = b.group;
     this.timeout = b.timeout;
-    RaftProperties props = new RaftProperties();
-    RaftClientConfigKeys.Rpc.setRequestTimeout(props,
-        TimeDuration.valueOf(b.attemptTimeout.toMillis(), TimeUnit.MILLISECONDS));
+    RaftProperties props = properties(b.attemptTimeout);
+    // Membership changes wait for a configuration to commit, and watch polls for events for up
+    // to a second: the side client's attempts are never shorter than SIDE_ATTEMPT_MIN.
+    RaftProperties sideProps = properties(
+        b.attemptTimeout.compareTo(SIDE_ATTEMPT_MIN) > 0 ? b.attemptTimeout : SIDE_ATTEMPT_MIN);
     RetryPolicy retries = retryPolicy(b);
     this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "flotilla-client-" + b.group.name());
@@ -133,18 +141,41 @@ public final class FleetClient implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    Supplier<RaftClient> factory = () -> RaftClient.newBuilder()
-        .setProperties(props)
-        .setRaftGroup(b.group.toRatis())
-        .setClientId(ClientId.randomId())
-        .setRetryPolicy(retries)
-        .setParameters(b.tls == null ? new Parameters() : b.tls.ratisParameters())
-        .build();
-    this.raft = new RenewingRaftClient(factory, timer, b.timeout.plusSeconds(1));
-    this.side = factory.get();
+    this.resets = Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "flotilla-resets-" + b.group.name());
+      t.setDaemon(true);
+      return t;
+    });
+    Parameters parameters = b.tls == null ? new Parameters() : b.tls.ratisParameters();
+    BiFunction<RaftProperties, RaftPeerId, RaftClient> client = (p, leader) -> {
+      ClientId id = ClientId.randomId();
+      return RaftClient.newBuilder()
+          .setProperties(p)
+          .setRaftGroup(b.group.toRatis())
+          .setLeaderId(leader)
+          .setClientId(id)
+          .setClientRpc(new BackgroundResetRpc(
+              new GrpcFactory(parameters).newRaftClientRpc(id, p), resets))
+          .setRetryPolicy(retries)
+          .setParameters(parameters)
+          .build();
+    };
+    this.raft = new RenewingRaftClient(leader -> client.apply(props, leader), timer,
+        b.timeout.plusSeconds(1));
+    this.side = client.apply(sideProps, null);
     this.proposer = new Proposer(raft, b.signerAgent == null ? null
         : new ProposalSigner(b.group.ratisId().getUuid(), b.signerAgent, b.signerKey));
     this.writes = new WriteBatcher(proposer, b.timeout, WRITE_PIPELINE, replies);
+  }
+
+  private static RaftProperties properties(Duration attemptTimeout) {
+    RaftProperties props = new RaftProperties();
+    TimeDuration attempt = TimeDuration.valueOf(attemptTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    RaftClientConfigKeys.Rpc.setRequestTimeout(props, attempt);
+    // A new client's first request is a watch that opens its connection (Ratis's default:
+    // 10 s); the window's requests wait behind it, so it gets an attempt's time like them.
+    RaftClientConfigKeys.Rpc.setWatchRequestTimeout(props, attempt);
+    return props;
   }
 
   /**
@@ -362,6 +393,22 @@ public final class FleetClient implements AutoCloseable {
         ReadConsistency.stale(serverId, 0))).getStateDigest();
   }
 
+  /**
+   * Tells the client that {@code member} leads the group now, as a server of the group sees it
+   * (an agent node passes on its own replica's view). Calls waiting on the member this client
+   * took for the leader are sent again at once, to the others, instead of waiting out their
+   * attempt there: a leader that went silent (powered off, out of radio range) answers nothing
+   * and resets nothing, so they would wait the whole attempt timeout.
+   */
+  public void leaderSeen(String member) {
+    RaftClient current = raft.get();
+    RaftPeerId believed = current.getLeaderId();
+    if (!believed.toString().equals(member)) {
+      current.getClientRpc().handleException(believed,
+          new IOException(member + " leads the group now"), true);
+    }
+  }
+
   /** Membership changes and leadership transfer. */
   public FleetAdmin admin() {
     return new FleetAdmin(group, side, timeout);
@@ -503,6 +550,7 @@ public final class FleetClient implements AutoCloseable {
   public void close() {
     timer.shutdownNow();
     replies.shutdown();
+    resets.shutdown();
     try (RaftClient s = side) {
       raft.close();
     } catch (IOException e) {
@@ -531,7 +579,10 @@ public final class FleetClient implements AutoCloseable {
       return this;
     }
 
-    /** How long one attempt may wait for a server's reply. */
+    /**
+     * How long one attempt of a read or write waits for a server's reply before the call goes
+     * to another server (default 3 s). A leader that went silent costs a call this long.
+     */
     public Builder attemptTimeout(Duration timeout) {
       this.attemptTimeout = timeout;
       return this;

@@ -8,9 +8,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import org.apache.ratis.client.api.AsyncApi;
 import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.exceptions.AlreadyClosedException;
 import org.apache.ratis.protocol.exceptions.RaftRetryFailureException;
@@ -22,11 +22,15 @@ import org.apache.ratis.protocol.exceptions.RaftRetryFailureException;
  * good. Without a new client, an agent would refuse every write after its first long outage.
  *
  * <p>A request refused because its window was already closed never left this process, so it is
- * sent again, once, on the new client. The old client is closed after {@code grace}, when every
+ * sent again, once, on the new client. The new client starts at the server the old one last
+ * took for the leader: Ratis would otherwise start it at the leader it cached for the group,
+ * which after a failover may be the dead one, and every new client would wait out its first
+ * attempt there. The old client is closed after {@code grace}, when every
  * call it still carries has passed its deadline.
  */
 final class RenewingRaftClient implements AutoCloseable {
-  private final Supplier<RaftClient> factory;
+  /** A new client, given the server to try first (null: Ratis's own guess). */
+  private final Function<RaftPeerId, RaftClient> factory;
   private final ScheduledExecutorService timer;
   private final Duration grace;
   private volatile RaftClient current;
@@ -34,12 +38,12 @@ final class RenewingRaftClient implements AutoCloseable {
   private final Set<RaftClient> retired = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
-  RenewingRaftClient(Supplier<RaftClient> factory, ScheduledExecutorService timer,
-      Duration grace) {
+  RenewingRaftClient(Function<RaftPeerId, RaftClient> factory,
+      ScheduledExecutorService timer, Duration grace) {
     this.factory = factory;
     this.timer = timer;
     this.grace = grace;
-    this.current = factory.get();
+    this.current = factory.apply(null);
   }
 
   /** The client to use now; for calls outside the ordered window (admin, group info). */
@@ -84,7 +88,7 @@ final class RenewingRaftClient implements AutoCloseable {
       if (current != used) {
         return current;
       }
-      current = factory.get();
+      current = factory.apply(used.getLeaderId());
       retired.add(used);
     }
     timer.schedule(() -> {

@@ -1,0 +1,71 @@
+package io.flotilla.consensus.client;
+
+import java.io.IOException;
+import java.util.Collection;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.apache.ratis.client.RaftClientRpc;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftClientRequest;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+
+/**
+ * Ratis's gRPC client transport, with its connection resets moved off the caller's thread.
+ *
+ * <p>When an attempt fails, Ratis's client resets its connection to that server on the thread
+ * that handles the failure (its timeout thread) before it schedules the retry, and a gRPC
+ * channel waits up to 3 s for its open calls to end before it is closed by force. A server that
+ * went silent (stopped, powered off, out of radio range) never ends them, so every failover
+ * away from such a leader waited those 3 s, and with the attempt timeout the retry came past
+ * the caller's deadline. Here the reset runs in the background and the retry goes out at once,
+ * to another server.
+ */
+final class BackgroundResetRpc implements RaftClientRpc {
+  private final RaftClientRpc delegate;
+  private final Executor background;
+
+  BackgroundResetRpc(RaftClientRpc delegate, Executor background) {
+    this.delegate = delegate;
+    this.background = background;
+  }
+
+  @Override
+  public CompletableFuture<RaftClientReply> sendRequestAsync(RaftClientRequest request) {
+    return delegate.sendRequestAsync(request);
+  }
+
+  @Override
+  public CompletableFuture<RaftClientReply> sendRequestAsyncUnordered(RaftClientRequest request) {
+    return delegate.sendRequestAsyncUnordered(request);
+  }
+
+  @Override
+  public RaftClientReply sendRequest(RaftClientRequest request) throws IOException {
+    return delegate.sendRequest(request);
+  }
+
+  @Override
+  public boolean handleException(RaftPeerId serverId, Throwable t, boolean reconnect) {
+    if (!reconnect && !delegate.shouldReconnect(t)) {
+      return false;
+    }
+    background.execute(() -> delegate.handleException(serverId, t, true));
+    return true;
+  }
+
+  @Override
+  public boolean shouldReconnect(Throwable t) {
+    return delegate.shouldReconnect(t);
+  }
+
+  @Override
+  public void addRaftPeers(Collection<RaftPeer> peers) {
+    delegate.addRaftPeers(peers);
+  }
+
+  @Override
+  public void close() throws IOException {
+    delegate.close();
+  }
+}

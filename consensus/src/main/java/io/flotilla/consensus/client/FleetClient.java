@@ -117,7 +117,7 @@ public final class FleetClient implements AutoCloseable {
    * listener; a pool that grows when they do.
    */
   private final ExecutorService replies;
-  /** Where connection resets run (see {@link BackgroundResetRpc}). */
+  /** Where connection resets run (see {@link FailoverRpc}). */
   private final ExecutorService resets;
   private final Proposer proposer;
   private final WriteBatcher writes;
@@ -154,7 +154,7 @@ public final class FleetClient implements AutoCloseable {
           .setRaftGroup(b.group.toRatis())
           .setLeaderId(leader)
           .setClientId(id)
-          .setClientRpc(new BackgroundResetRpc(
+          .setClientRpc(new FailoverRpc(
               new GrpcFactory(parameters).newRaftClientRpc(id, p), resets))
           .setRetryPolicy(retries)
           .setParameters(parameters)
@@ -396,16 +396,16 @@ public final class FleetClient implements AutoCloseable {
   /**
    * Tells the client that {@code member} leads the group now, as a server of the group sees it
    * (an agent node passes on its own replica's view). Calls waiting on the member this client
-   * took for the leader are sent again at once, to the others, instead of waiting out their
-   * attempt there: a leader that went silent (powered off, out of radio range) answers nothing
-   * and resets nothing, so they would wait the whole attempt timeout.
+   * took for the leader, and the next call it would send there, go to the others at once
+   * instead of waiting out their attempt: a leader that went silent (powered off, out of radio
+   * range) answers nothing and resets nothing, so they would wait the whole attempt timeout.
    */
   public void leaderSeen(String member) {
     RaftClient current = raft.get();
     RaftPeerId believed = current.getLeaderId();
-    if (!believed.toString().equals(member)) {
-      current.getClientRpc().handleException(believed,
-          new IOException(member + " leads the group now"), true);
+    if (!believed.toString().equals(member)
+        && current.getClientRpc() instanceof FailoverRpc rpc) {
+      rpc.abandon(believed, member + " leads the group now");
     }
   }
 

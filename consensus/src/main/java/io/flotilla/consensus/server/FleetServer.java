@@ -60,7 +60,6 @@ import org.apache.ratis.util.TimeDuration;
  */
 public final class FleetServer implements Closeable {
   /** How often every group's {@link QuorumView} is looked at, so it knows its last contact. */
-  private static final Duration QUORUM_LOOKS = Duration.ofMillis(100);
 
   private final Builder config;
   private final RaftServer server;
@@ -136,7 +135,7 @@ public final class FleetServer implements Closeable {
       }
     }
     timers.scheduleWithFixedDelay(expirer::run, 200, 200, TimeUnit.MILLISECONDS);
-    timers.scheduleWithFixedDelay(this::lookAtQuorums, 0, QUORUM_LOOKS.toMillis(),
+    timers.scheduleWithFixedDelay(this::lookAtQuorums, 0, quorumLooks().toMillis(),
         TimeUnit.MILLISECONDS);
     return this;
   }
@@ -236,11 +235,21 @@ public final class FleetServer implements Closeable {
   private QuorumView.Judgement judge(String group, RaftGroupId gid) throws IOException {
     RaftServer.Division d = server.getDivision(gid);
     QuorumView view = quorumViews.computeIfAbsent(gid, id -> new QuorumView(config.id,
-        QuorumView.window(config.profile, QUORUM_LOOKS), System.nanoTime()));
+        QuorumView.window(config.profile, quorumLooks()), System.nanoTime()));
     return view.judge(group, look(d), System.nanoTime());
   }
 
   /** Keeps every group's view current between requests: it must see each contact. */
+  /**
+   * How often this server looks at each group for its {@link QuorumView}: a third of the
+   * profile's longest election timeout (100 ms on lan, 667 ms on radio), a small part of the
+   * judgement's window. A look reads the division's role info, which a leader builds afresh
+   * with every follower's state, so hundreds of servers in one JVM feel each look.
+   */
+  private Duration quorumLooks() {
+    return config.profile.electionTimeoutMax().dividedBy(3);
+  }
+
   private void lookAtQuorums() {
     try {
       for (RaftGroupId gid : server.getGroupIds()) {

@@ -379,7 +379,8 @@ final class BenchCommand implements Callable<Integer> {
   private String describe(FailoverSummary fo) {
     return String.format(Locale.ROOT, "failover (%s of the leader x%d, %s profile) to the "
         + "first acknowledged write: min %.0f ms, median %.0f ms, p99 %.0f ms, max %.0f ms",
-        fault == FaultFlag.kill ? "kill -9" : "silence", fo.samplesMs().size(), profile, fo.minMs(), fo.medianMs(), fo.p99Ms(), fo.maxMs());
+        fault == FaultFlag.kill ? "kill -9" : "silence", fo.samplesMs().size(), profile,
+        fo.minMs(), fo.medianMs(), fo.p99Ms(), fo.maxMs());
   }
 
   private static String ms(double v) {

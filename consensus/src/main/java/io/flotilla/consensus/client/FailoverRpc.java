@@ -14,9 +14,9 @@ import org.apache.ratis.protocol.RaftPeerId;
 /**
  * Ratis's gRPC client transport, made to leave a leader that fell silent quickly.
  *
- * <p>Connection resets run off the caller's thread. When an attempt fails, Ratis's client resets its connection to that server on the thread
- * that handles the failure (its timeout thread) before it schedules the retry, and a gRPC
- * channel waits up to 3 s for its open calls to end before it is closed by force. A server that
+ * <p>Connection resets run off the caller's thread. When an attempt fails, Ratis's client
+ * resets its connection to that server on the thread that handles the failure (its timeout
+ * thread) before it schedules the retry, and a gRPC channel waits up to 3 s for its open calls to end before it is closed by force. A server that
  * went silent (stopped, powered off, out of radio range) never ends them, so every failover
  * away from such a leader waited those 3 s, and with the attempt timeout the retry came past
  * the caller's deadline. Here the reset runs in the background and the retry goes out at once,

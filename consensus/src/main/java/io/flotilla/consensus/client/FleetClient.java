@@ -97,10 +97,10 @@ public final class FleetClient implements AutoCloseable {
   private static final int WRITE_PIPELINE = 1;
 
   private final FleetGroup group;
-  /** Writes and reads: one ordered window, so a client's writes apply in the order sent. */
   /** The shortest attempt of the side client's calls (see {@link #side}). */
   private static final Duration SIDE_ATTEMPT_MIN = Duration.ofSeconds(3);
 
+  /** Writes and reads: one ordered window, so a client's writes apply in the order sent. */
   private final RenewingRaftClient raft;
   /**
    * Membership, leadership transfer and watch long polls, on connections of their own. Ratis

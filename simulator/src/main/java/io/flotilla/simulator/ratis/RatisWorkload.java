@@ -25,7 +25,8 @@ import org.apache.ratis.util.TimeDuration;
  * The client's path is not over the simulated radio and a write is not retried, so its latency
  * is the leader's proposal, replication to a majority over the radio and apply: what the model
  * engine measures as commit latency. A write with no known leader, or whose one attempt fails,
- * counts as failed.
+ * counts as failed. A Ratis client that saw a write fail with no retry left has closed its
+ * ordered window for good, so the group's next write goes through a new client.
  *
  * <p>Calls finish on Ratis's threads; their outcomes wait in a queue for the simulation
  * thread to {@link #drain}. Everything else runs on the simulation thread.
@@ -37,14 +38,21 @@ final class RatisWorkload implements AutoCloseable {
   private final List<RaftGroup> groups = new ArrayList<>();
   private final RaftClient[] clients;
   private final String[] leaders;
+  /** Groups whose client failed a write since it was made: Ratis refuses its later writes. */
+  private final boolean[] broken;
   private final RaftProperties properties = new RaftProperties();
   private final ConcurrentLinkedQueue<Outcome> done = new ConcurrentLinkedQueue<>();
+  /** The clients that failed a write, by group: a replaced client's failures change nothing. */
+  private final ConcurrentLinkedQueue<Failed> failed = new ConcurrentLinkedQueue<>();
+
+  private record Failed(int group, RaftClient client) {}
   private long written;
 
   RatisWorkload(List<FleetGroup> fleetGroups, Duration requestTimeout) {
     fleetGroups.forEach(g -> groups.add(g.toRatis()));
     clients = new RaftClient[groups.size()];
     leaders = new String[groups.size()];
+    broken = new boolean[groups.size()];
     RaftClientConfigKeys.Rpc.setRequestTimeout(properties,
         TimeDuration.valueOf(requestTimeout.toMillis(), TimeUnit.MILLISECONDS));
   }
@@ -54,8 +62,14 @@ final class RatisWorkload implements AutoCloseable {
     if (leader != null && leader.equals(leaders[group])) {
       return;
     }
-    closeClient(group);
     leaders[group] = leader;
+    renew(group);
+  }
+
+  private void renew(int group) {
+    closeClient(group);
+    broken[group] = false;
+    String leader = leaders[group];
     if (leader != null) {
       clients[group] = RaftClient.newBuilder().setProperties(properties)
           .setRaftGroup(groups.get(group)).setClientId(ClientId.randomId())
@@ -66,6 +80,9 @@ final class RatisWorkload implements AutoCloseable {
 
   /** Writes one key of {@code member} through group {@code group}'s leader; non-blocking. */
   void write(int group, String member) {
+    if (broken[group]) {
+      renew(group);
+    }
     RaftClient client = clients[group];
     if (client == null) {
       done.add(new Outcome(group, 0, false));
@@ -75,9 +92,13 @@ final class RatisWorkload implements AutoCloseable {
         .setKey(ByteString.copyFromUtf8("agents/" + member))
         .setValue(ByteString.copyFromUtf8(Long.toString(++written)))).build();
     long started = System.nanoTime();
-    client.async().send(RatisBytes.message(put.toByteString())).whenComplete((reply, error) ->
-        done.add(new Outcome(group, (System.nanoTime() - started) / 1000,
-            error == null && reply.isSuccess())));
+    client.async().send(RatisBytes.message(put.toByteString())).whenComplete((reply, error) -> {
+      boolean ok = error == null && reply.isSuccess();
+      if (!ok) {
+        failed.add(new Failed(group, client));
+      }
+      done.add(new Outcome(group, (System.nanoTime() - started) / 1000, ok));
+    });
   }
 
   /** The writes finished since the last call. */
@@ -85,6 +106,11 @@ final class RatisWorkload implements AutoCloseable {
     List<Outcome> out = new ArrayList<>();
     for (Outcome o = done.poll(); o != null; o = done.poll()) {
       out.add(o);
+    }
+    for (Failed f = failed.poll(); f != null; f = failed.poll()) {
+      if (clients[f.group()] == f.client()) {
+        broken[f.group()] = true;
+      }
     }
     return out;
   }

@@ -131,9 +131,14 @@ public final class AgentNode implements Closeable {
       // voters, so unmanaged groups pay no lease renewals for it.
       Map<String, FleetClient> managed = new LinkedHashMap<>(clients);
       managed.keySet().retainAll(config.targetVoters().keySet());
+      duties = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "flotilla-duties");
+        t.setDaemon(true);
+        return t;
+      });
       presence = new PresenceKeeper(config.id(), managed, new Presence(config.kind(),
           config.voterEligible(), -1, -1,
-          RestartCount.recordStart(config.dataDir(), System.currentTimeMillis())));
+          RestartCount.recordStart(config.dataDir(), System.currentTimeMillis())), duties);
       Groups groups = new Groups(clients);
       NodeMetrics[] nodeMetrics = new NodeMetrics[1];
       GroupMonitor monitor = new GroupMonitor(server, groups(config), change -> {
@@ -151,11 +156,6 @@ public final class AgentNode implements Closeable {
         return t;
       });
       timer.scheduleWithFixedDelay(monitor::poll, 0, 200, TimeUnit.MILLISECONDS);
-      duties = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "flotilla-duties");
-        t.setDaemon(true);
-        return t;
-      });
       duties.scheduleWithFixedDelay(presence::tick, 0, PresenceKeeper.RENEW.toMillis(),
           TimeUnit.MILLISECONDS);
       for (Map.Entry<String, Integer> v : config.targetVoters().entrySet()) {

@@ -8,7 +8,9 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -41,22 +43,42 @@ public final class PresenceKeeper {
   private final Map<String, Long> leases = new ConcurrentHashMap<>();
   private final Map<String, Presence> written = new ConcurrentHashMap<>();
   private final Map<String, Long> refusedUntil = new ConcurrentHashMap<>();
+  private final Executor publisher;
   private volatile Presence presence;
   private volatile boolean closed;
 
-  public PresenceKeeper(String agentId, Map<String, FleetClient> groups, Presence initial) {
+  /**
+   * @param publisher where a reported change of health is written at once (the thread that
+   *     calls {@link #tick}, so writes to a group never overlap)
+   */
+  public PresenceKeeper(String agentId, Map<String, FleetClient> groups, Presence initial,
+      Executor publisher) {
     this.agentId = agentId;
     this.groups = Map.copyOf(groups);
     this.presence = initial;
+    this.publisher = publisher;
   }
 
   public Presence presence() {
     return presence;
   }
 
-  /** Takes the health the agent's software reports; the next tick writes it. */
+  /**
+   * Takes the health the agent's software reports and writes it at once if it changed. Written
+   * only at the next renewal, a value reported as it crosses back over a threshold could stay
+   * on the wrong side for a whole renewal period, long enough for the leader's grace to run out
+   * on a battery that merely hovers around its bound.
+   */
   public void report(int battery, double link) {
-    presence = presence.withHealth(battery, link);
+    Presence before = presence;
+    presence = before.withHealth(battery, link);
+    if (!presence.equals(before) && !closed) {
+      try {
+        publisher.execute(this::tick);
+      } catch (RejectedExecutionException stopping) {
+        // The node is stopping; its presence is being withdrawn anyway.
+      }
+    }
   }
 
   /** Renews the lease in every group, writing the presence where it is new or changed. */

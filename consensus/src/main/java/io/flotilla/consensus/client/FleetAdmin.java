@@ -5,11 +5,13 @@ import io.flotilla.consensus.server.FleetPeer;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.proto.RaftProtos.RaftConfigurationProto;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
@@ -163,8 +165,16 @@ public final class FleetAdmin {
 
   private void change(UnaryOperator<Conf> edit) {
     FleetException last = null;
+    // A configuration sent whose attempt failed may have been made all the same: its answer
+    // lost, or Ratis sent it again after a timeout and the second copy found the first one's
+    // result ("current configuration mismatch"). If the group now has it, the change is made;
+    // editing the group as it is now would make another (or fail: "no member" for a removal).
+    Conf sent = null;
     for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
       Conf cur = current();
+      if (sent != null && cur.sameMembers(sent)) {
+        return;
+      }
       Conf next = edit.apply(cur);
       if (next.voters.isEmpty()) {
         throw new FleetException(FleetException.Code.INVALID_ARGUMENT,
@@ -189,6 +199,7 @@ public final class FleetAdmin {
       } catch (IOException e) {
         last = FleetException.of(e);
       }
+      sent = next;
     }
     throw last;
   }
@@ -242,6 +253,18 @@ public final class FleetAdmin {
       }
       throw new FleetException(FleetException.Code.INVALID_ARGUMENT,
           "no member " + id + " in the group");
+    }
+
+    /** The same voters and the same listeners, each with the same address and priority. */
+    boolean sameMembers(Conf other) {
+      return members(voters).equals(members(other.voters))
+          && members(listeners).equals(members(other.listeners));
+    }
+
+    private static Set<List<Object>> members(List<RaftPeer> peers) {
+      return peers.stream()
+          .map(p -> Arrays.<Object>asList(p.getId(), p.getAddress(), p.getPriority()))
+          .collect(Collectors.toSet());
     }
 
     boolean votes(String id) {

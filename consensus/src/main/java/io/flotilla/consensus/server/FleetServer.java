@@ -59,8 +59,6 @@ import org.apache.ratis.util.TimeDuration;
  * a member of, with every entry it had acknowledged.
  */
 public final class FleetServer implements Closeable {
-  /** How often every group's {@link QuorumView} is looked at, so it knows its last contact. */
-
   private final Builder config;
   private final RaftServer server;
   private final ScheduledExecutorService timers;
@@ -239,9 +237,9 @@ public final class FleetServer implements Closeable {
     return view.judge(group, look(d), System.nanoTime());
   }
 
-  /** Keeps every group's view current between requests: it must see each contact. */
   /**
-   * How often this server looks at each group for its {@link QuorumView}: a third of the
+   * How often this server looks at each group for its {@link QuorumView}, so it knows its last
+   * contact: a third of the
    * profile's longest election timeout (100 ms on lan, 667 ms on radio), a small part of the
    * judgement's window. A look reads the division's role info, which a leader builds afresh
    * with every follower's state, so hundreds of servers in one JVM feel each look.
@@ -250,6 +248,7 @@ public final class FleetServer implements Closeable {
     return config.profile.electionTimeoutMax().dividedBy(3);
   }
 
+  /** Keeps every group's view current between requests: it must see each contact. */
   private void lookAtQuorums() {
     try {
       for (RaftGroupId gid : server.getGroupIds()) {

@@ -44,9 +44,9 @@ final class RatisWorkload implements AutoCloseable {
   private final ConcurrentLinkedQueue<Outcome> done = new ConcurrentLinkedQueue<>();
   /** The clients that failed a write, by group: a replaced client's failures change nothing. */
   private final ConcurrentLinkedQueue<Failed> failed = new ConcurrentLinkedQueue<>();
+  private long written;
 
   private record Failed(int group, RaftClient client) {}
-  private long written;
 
   RatisWorkload(List<FleetGroup> fleetGroups, Duration requestTimeout) {
     fleetGroups.forEach(g -> groups.add(g.toRatis()));

@@ -16,8 +16,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -62,6 +64,8 @@ public final class FleetServer implements Closeable {
   private final Builder config;
   private final RaftServer server;
   private final ScheduledExecutorService timers;
+  /** This server's periodic work on {@link #timers}. */
+  private final List<ScheduledFuture<?>> duties = new CopyOnWriteArrayList<>();
   private final LeaseExpirer expirer;
   private final AtomicLong callIds = new AtomicLong();
   private final Map<RaftGroupId, QuorumView> quorumViews = new ConcurrentHashMap<>();
@@ -69,20 +73,24 @@ public final class FleetServer implements Closeable {
 
   private FleetServer(Builder b) throws IOException {
     this.config = b;
+    RaftProperties properties = properties(b);
+    Parameters parameters = b.tls == null ? new Parameters() : b.tls.ratisParameters();
+    b.hostTuning.tune(properties, parameters);
     this.server = RaftServer.newBuilder()
         .setServerId(RaftPeerId.valueOf(b.id))
-        .setProperties(properties(b))
+        .setProperties(properties)
         .setStateMachineRegistry(
             gid -> new RatisStateMachine(
                 new FleetStateMachine(gid.getUuid(), b.limits, b.requireSignatures), b.clock))
         .setOption(RaftStorage.StartupOption.RECOVER)
-        .setParameters(b.tls == null ? new Parameters() : b.tls.ratisParameters())
+        .setParameters(parameters)
         .build();
-    this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "flotilla-timers-" + b.id);
-      t.setDaemon(true);
-      return t;
-    });
+    this.timers = b.sharedTimers != null ? b.sharedTimers
+        : Executors.newSingleThreadScheduledExecutor(r -> {
+          Thread t = new Thread(r, "flotilla-timers-" + b.id);
+          t.setDaemon(true);
+          return t;
+        });
     this.expirer = new LeaseExpirer(this, b.clock);
   }
 
@@ -132,9 +140,9 @@ public final class FleetServer implements Closeable {
         addGroup(g);
       }
     }
-    timers.scheduleWithFixedDelay(expirer::run, 200, 200, TimeUnit.MILLISECONDS);
-    timers.scheduleWithFixedDelay(this::lookAtQuorums, 0, quorumLooks().toMillis(),
-        TimeUnit.MILLISECONDS);
+    duties.add(timers.scheduleWithFixedDelay(expirer::run, 200, 200, TimeUnit.MILLISECONDS));
+    duties.add(timers.scheduleWithFixedDelay(this::lookAtQuorums, 0, quorumLooks().toMillis(),
+        TimeUnit.MILLISECONDS));
     return this;
   }
 
@@ -356,7 +364,10 @@ public final class FleetServer implements Closeable {
 
   @Override
   public void close() throws IOException {
-    timers.shutdownNow();
+    duties.forEach(d -> d.cancel(false));
+    if (timers != config.sharedTimers) {
+      timers.shutdownNow();
+    }
     server.close();
   }
 
@@ -376,6 +387,8 @@ public final class FleetServer implements Closeable {
     private LongSupplier clock = System::currentTimeMillis;
     private MutualTls tls;
     private final List<FleetGroup> groups = new ArrayList<>();
+    private HostTuning hostTuning = (properties, parameters) -> { };
+    private ScheduledExecutorService sharedTimers;
 
     public Builder id(String id) {
       this.id = id;
@@ -451,6 +464,25 @@ public final class FleetServer implements Closeable {
      */
     public Builder tls(MutualTls tls) {
       this.tls = tls;
+      return this;
+    }
+
+    /**
+     * Ratis settings and transport for a host that runs many servers in one JVM (the
+     * simulator), applied over this builder's own settings. An agent never needs it.
+     */
+    public Builder hostTuning(HostTuning tuning) {
+      this.hostTuning = Objects.requireNonNull(tuning, "tuning");
+      return this;
+    }
+
+    /**
+     * Runs this server's periodic work (lease expiry, quorum looks) on a scheduler shared with
+     * other servers in the same JVM instead of a thread of its own; closing the server leaves it
+     * running.
+     */
+    public Builder sharedTimers(ScheduledExecutorService timers) {
+      this.sharedTimers = Objects.requireNonNull(timers, "timers");
       return this;
     }
 

@@ -6,40 +6,28 @@ import io.flotilla.simulator.world.Position;
 import io.flotilla.simulator.world.RadioModel;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLongArray;
-import org.apache.ratis.proto.RaftProtos.AppendEntriesRequestProto;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
-import org.apache.ratis.util.CodeInjectionForTesting;
+import org.apache.ratis.server.RaftServer;
 
 /**
- * The simulated radio between real Ratis servers. The simulation thread works out the quality
- * of every link between agents that share a group ({@link #refresh}); Ratis's own threads then
- * decide each message against that picture, so they never touch the world, which is not
- * thread-safe.
+ * The simulated radio between real Ratis servers: which servers are on the air, and how each
+ * message between two of them fares. The simulation thread works out the quality of every link
+ * between agents that share a group ({@link #refresh}); Ratis's own threads then decide each
+ * message against that picture ({@link #trip}, called by {@link RadioTransport}), so they never
+ * touch the world, which is not thread-safe.
  *
- * <p>Messages are intercepted where a Ratis server receives a vote request or an append
- * (heartbeats included), through {@link CodeInjectionForTesting}. One RPC crosses the radio
- * twice, and is held back for the two one-way latencies. Ratis talks gRPC over TCP, so a packet
- * the radio loses on a link in range is sent again after TCP's retransmission timeout (200 ms,
- * doubling at each further loss): on a lossy link messages arrive late, in order, not never.
- * Only a link out of range or cut, or a packet lost {@value #GIVE_UP} times in a row (by then
- * the RPC has timed out), fails the RPC with an exception before the receiver acts on it, which
- * Ratis treats like a failed connection. The model engine, whose messages are not carried by a
- * stream, drops a lost message instead.
- *
- * <p>The injection points are global to the JVM, so only one {@code RadioLinks} may be
- * {@link #install installed} at a time.
+ * <p>Ratis's RPCs are request and reply, like gRPC's over TCP, so a packet the radio loses on a
+ * link in range is sent again after TCP's retransmission timeout (200 ms, doubling at each
+ * further loss): on a lossy link messages arrive late, in order, not never. Only a link out of
+ * range or cut, or a packet lost {@value #GIVE_UP} times in a row (by then the RPC has timed
+ * out), loses the message. The model engine, whose messages are not carried by a stream, drops
+ * a lost message instead.
  */
-final class RadioLinks implements AutoCloseable {
-  /** Ratis's names for its receive-side injection points (RaftServerImpl's simple name). */
-  static final String REQUEST_VOTE = "RaftServerImpl.requestVote";
-  static final String APPEND_ENTRIES = "RaftServerImpl.appendEntries";
-
-  private static final Object INSTALLED = new Object();
-  private static RadioLinks installed;
-
+final class RadioLinks {
   /** Outcomes counted per group, in {@link #counts} order. */
   static final int DELIVERED = 0;
   static final int LOST = 1;
@@ -59,16 +47,21 @@ final class RadioLinks implements AutoCloseable {
   /** Per agent pair (i * n + j): index into the link arrays, or -1 if they share no group. */
   private final int[] slotOf;
   private final int[][] pairs;
-  /** The first group each pair shares, to count vote requests, which name no group. */
-  private final int[] pairGroup;
   private final AtomicLongArray counts;
+  private final Map<RaftPeerId, RaftServer> onAir = new ConcurrentHashMap<>();
   private volatile Picture picture;
 
   /** Link quality at one moment: loss probability, or a negative drop reason; base latency. */
   private record Picture(double[] loss, long[] latency) {}
 
   /**
-   * @param pairs agent index pairs that share a group, each with the group index in third place
+   * One RPC's fate: the request's and the reply's one-way delays in microseconds; a reply the
+   * radio loses is -1.
+   */
+  record Trip(long there, long back) {}
+
+  /**
+   * @param pairs agent index pairs that share a group
    * @param agentOf each server's agent index
    * @param groupOf each group's Ratis id bytes to its index
    */
@@ -91,7 +84,6 @@ final class RadioLinks implements AutoCloseable {
       }
     }
     this.pairs = distinct.toArray(new int[0][]);
-    this.pairGroup = distinct.stream().mapToInt(p -> p[2]).toArray();
     this.counts = new AtomicLongArray(groups * 4);
   }
 
@@ -120,67 +112,62 @@ final class RadioLinks implements AutoCloseable {
     picture = new Picture(loss, latency);
   }
 
-  /** Routes Ratis's receive-side injection points through this radio until {@link #close}. */
-  RadioLinks install() {
-    synchronized (INSTALLED) {
-      if (installed != null) {
-        throw new IllegalStateException("another simulation's radio is installed in this JVM");
-      }
-      installed = this;
-    }
-    CodeInjectionForTesting.put(REQUEST_VOTE, (local, remote, args) -> {
-      carry(remote, local, -1);
-      return false;
-    });
-    CodeInjectionForTesting.put(APPEND_ENTRIES, (local, remote, args) -> {
-      int group = -1;
-      if (args.length > 1 && args[1] instanceof AppendEntriesRequestProto r) {
-        group = groupOf.getOrDefault(r.getServerRequest().getRaftGroupId().getId(), -1);
-      }
-      carry(remote, local, group);
-      return false;
-    });
-    return this;
+  /** A server starts answering the radio. */
+  void onAir(RaftServer server) {
+    onAir.put(server.getId(), server);
+  }
+
+  /** A server stops answering (closed, or crashed with it). */
+  void offAir(RaftServer server) {
+    onAir.remove(server.getId(), server);
+  }
+
+  /** The server that answers for {@code id}, or null while it is down. */
+  RaftServer receiver(RaftPeerId id) {
+    return onAir.get(id);
   }
 
   /**
-   * Decides one RPC from {@code from} to {@code to}: returns after its round-trip latency, or
-   * throws {@link Dropped}. Servers outside the simulation (none in practice) are let through.
+   * Decides one RPC of group {@code group} (its Ratis id bytes) from {@code from} to
+   * {@code to}; null when the request does not arrive. Servers outside the simulation (none in
+   * practice) get a link with no delay.
    */
-  private void carry(Object from, Object to, int group) {
-    Integer a = agentOf.get((RaftPeerId) from);
-    Integer b = agentOf.get((RaftPeerId) to);
+  Trip trip(RaftPeerId from, RaftPeerId to, ByteString group) {
+    Integer a = agentOf.get(from);
+    Integer b = agentOf.get(to);
+    Integer g = groupOf.get(group);
     Picture p = picture;
-    if (a == null || b == null || p == null) {
-      return;
+    if (a == null || b == null || g == null || p == null) {
+      return new Trip(0, 0);
     }
     int slot = slotOf[a * agents.size() + b];
     if (slot < 0) {
-      return;
+      return new Trip(0, 0);
     }
-    int g = group >= 0 ? group : pairGroup[slot];
     double loss = p.loss[slot];
     if (loss < 0) {
       counts.incrementAndGet(g * 4 + (int) -loss);
-      throw Dropped.INSTANCE;
+      return null;
     }
     ThreadLocalRandom random = ThreadLocalRandom.current();
-    long jitter = radio.jitter();
-    long request = retransmissions(loss, random);
-    long reply = retransmissions(loss, random);
-    if (request < 0 || reply < 0) {
+    long there = oneWay(p.latency[slot], loss, random);
+    if (there < 0) {
       counts.incrementAndGet(g * 4 + LOST);
-      throw Dropped.INSTANCE;
+      return null;
     }
-    long micros = 2 * p.latency[slot] + request + reply
-        + (jitter > 0 ? random.nextLong(jitter + 1) + random.nextLong(jitter + 1) : 0);
-    counts.incrementAndGet(g * 4 + DELIVERED);
-    try {
-      Thread.sleep(micros / 1000, (int) (micros % 1000) * 1000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw Dropped.INSTANCE;
+    long back = oneWay(p.latency[slot], loss, random);
+    counts.incrementAndGet(g * 4 + (back < 0 ? LOST : DELIVERED));
+    return new Trip(there, back);
+  }
+
+  /** One packet's delay: the link's latency, jitter and TCP's retransmissions; -1 if lost. */
+  private long oneWay(long latency, double loss, ThreadLocalRandom random) {
+    long retransmissions = retransmissions(loss, random);
+    if (retransmissions < 0) {
+      return -1;
     }
+    long jitter = radio.jitter();
+    return latency + retransmissions + (jitter > 0 ? random.nextLong(jitter + 1) : 0);
   }
 
   /**
@@ -204,25 +191,5 @@ final class RadioLinks implements AutoCloseable {
   /** Takes the counts of one group and outcome since the last call. */
   long take(int group, int outcome) {
     return counts.getAndSet(group * 4 + outcome, 0);
-  }
-
-  @Override
-  public void close() {
-    CodeInjectionForTesting.put(REQUEST_VOTE, (local, remote, args) -> false);
-    CodeInjectionForTesting.put(APPEND_ENTRIES, (local, remote, args) -> false);
-    synchronized (INSTALLED) {
-      if (installed == this) {
-        installed = null;
-      }
-    }
-  }
-
-  /** A message the radio did not deliver. Shared and without a stack: drops are frequent. */
-  static final class Dropped extends RuntimeException {
-    static final Dropped INSTANCE = new Dropped();
-
-    private Dropped() {
-      super("dropped by the simulated radio", null, false, false);
-    }
   }
 }

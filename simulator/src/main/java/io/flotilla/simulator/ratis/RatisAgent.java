@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
@@ -23,9 +23,9 @@ import org.apache.ratis.util.TimeDuration;
 
 /**
  * One simulated agent as a real agent-node server: a {@link FleetServer} with the fleet state
- * machine and the scenario's tuning profile, on loopback, hosting the agent's replica of every
- * group it belongs to. A crash closes the server; a reboot starts a new one on the same port
- * and storage, which recovers every group from its log.
+ * machine and the scenario's tuning profile, on the simulated radio ({@link RadioTransport}),
+ * hosting the agent's replica of every group it belongs to. A crash closes the server; a reboot
+ * starts a new one on the same storage, which recovers every group from its log.
  */
 final class RatisAgent {
   /**
@@ -47,14 +47,23 @@ final class RatisAgent {
   private final Path storage;
   private final TuningProfile profile;
   private final Limits limits;
+  private final RadioLinks radio;
+  private final ScheduledExecutorService timers;
   private final List<FleetGroup> groups = new ArrayList<>();
   private volatile FleetServer server;
   /** The last close or restart in the background; the next one waits for it. */
   private CompletableFuture<Void> closing = CompletableFuture.completedFuture(null);
-  private int port;
 
-  RatisAgent(String name, Path storage, TuningProfile profile, Limits limits) {
+  /**
+   * @param radio the links the server talks over
+   * @param timers the simulation's one thread for every server's periodic work (lease expiry,
+   *     quorum looks): hundreds of timer threads would cost more wake-ups than their work
+   */
+  RatisAgent(String name, Path storage, TuningProfile profile, Limits limits, RadioLinks radio,
+      ScheduledExecutorService timers) {
     this.name = name;
+    this.radio = radio;
+    this.timers = timers;
     this.storage = storage;
     this.profile = profile;
     this.limits = limits;
@@ -64,15 +73,10 @@ final class RatisAgent {
     return name;
   }
 
-  /** Starts with no groups on a free port; {@link #join} adds them once every port is known. */
+  /** Starts with no groups; {@link #join} adds them once every server is on the air. */
   void start() throws IOException {
-    server = build(0);
+    server = build();
     server.start();
-    port = Integer.parseInt(server.address().substring(server.address().lastIndexOf(':') + 1));
-  }
-
-  String address() {
-    return "127.0.0.1:" + port;
   }
 
   void join(FleetGroup group) throws IOException {
@@ -85,12 +89,15 @@ final class RatisAgent {
   }
 
   /**
-   * Stops the server at once for the simulation and closes it in the background: closing
-   * can take seconds (gRPC waits for open streams), and the world must not stall for it.
+   * Takes the server off the air at once and closes it in the background: closing can take
+   * seconds, and the world must not stall for it.
    */
   void crash() {
     FleetServer running = server;
     server = null;
+    if (running != null) {
+      radio.offAir(running.ratis());
+    }
     closing = closing.thenRunAsync(() -> {
       // A crash during a restart closes the server the restart has just started.
       FleetServer s = running != null ? running : server;
@@ -105,7 +112,7 @@ final class RatisAgent {
     }, background("close-" + name));
   }
 
-  /** Waits until a crashed server has let go of its port and storage. */
+  /** Waits until a crashed server has let go of its storage. */
   void awaitClosed() throws IOException {
     try {
       closing.join();
@@ -115,13 +122,13 @@ final class RatisAgent {
   }
 
   /**
-   * Starts again on the same port and storage, in the background once the crashed server has
+   * Starts again on the same storage, in the background once the crashed server has
    * closed; Ratis recovers the groups from the log. Until then the agent has no server.
    */
   void reboot() {
     closing = closing.thenRunAsync(() -> {
       try {
-        FleetServer s = build(port);
+        FleetServer s = build();
         s.start();
         server = s;
       } catch (IOException e) {
@@ -156,17 +163,15 @@ final class RatisAgent {
     return server == null ? null : server.ratis();
   }
 
-  private FleetServer build(int onPort) throws IOException {
-    FleetServer.Builder b = FleetServer.builder().id(name).address("127.0.0.1", onPort)
-        .storageDir(storage).profile(profile).limits(limits);
+  private FleetServer build() throws IOException {
+    FleetServer.Builder b = FleetServer.builder().id(name).storageDir(storage).profile(profile)
+        .limits(limits).sharedTimers(timers).hostTuning((p, parameters) -> {
+          RaftServerConfigKeys.Log.setWriteBufferSize(p, WRITE_BUFFER);
+          RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, APPEND_LIMIT);
+          RaftServerConfigKeys.setCloseThreshold(p, CLOSE_THRESHOLD);
+          RadioTransport.use(radio, p, parameters);
+        });
     groups.forEach(b::group);
-    FleetServer s = b.build();
-    // FleetServer has no knob for these; its Ratis server reads its properties only when it
-    // starts and when it creates each group's log, so they are set before start().
-    RaftProperties p = s.ratis().getProperties();
-    RaftServerConfigKeys.Log.setWriteBufferSize(p, WRITE_BUFFER);
-    RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, APPEND_LIMIT);
-    RaftServerConfigKeys.setCloseThreshold(p, CLOSE_THRESHOLD);
-    return s;
+    return b.build();
   }
 }

@@ -39,6 +39,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -53,8 +54,8 @@ import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 /**
  * The simulator's second engine: a scenario whose agents are real Apache Ratis servers (the
  * agent-node's {@link io.flotilla.consensus.server.FleetServer}, fleet state machine and
- * tuning profile), all in this JVM on loopback, with the simulated radio deciding which of
- * their messages arrive and how late ({@link RadioLinks}).
+ * tuning profile), all in this JVM, talking over the simulated radio, which decides which of
+ * their messages arrive and how late ({@link RadioTransport}, {@link RadioLinks}).
  *
  * <p>The world (movement, partitions, scripted faults, batteries, the write workload) runs on
  * the same discrete-event kernel and layout as the model engine, paced so that virtual time
@@ -70,6 +71,9 @@ public final class RatisSimulation implements AutoCloseable {
 
   /** Written in place of a trace hash: there is no deterministic trace to hash. */
   public static final String NO_TRACE = "none (Ratis scheduling is not deterministic)";
+
+  /** Every member's address in a group's configuration: the radio finds servers by id. */
+  private static final String RADIO_ADDRESS = "radio:0";
 
   /** The simulated agents never watch keys: a short watch history, as in the model engine. */
   private static final Limits LIMITS = Limits.DEFAULT.withWatchHistory(256);
@@ -96,7 +100,13 @@ public final class RatisSimulation implements AutoCloseable {
   private final Member[] leaders;
   private final boolean[] everLed;
   private final List<Long> faultTimes = new ArrayList<>();
-  private RadioLinks links;
+  private final RadioLinks links;
+  private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
+      r -> {
+        Thread t = new Thread(r, "flotilla-timers");
+        t.setDaemon(true);
+        return t;
+      });
   private RatisWorkload workload;
   private long unprovoked;
 
@@ -118,7 +128,6 @@ public final class RatisSimulation implements AutoCloseable {
       agents.add(a);
       agentsByName.put(a.name(), a);
       squadOf.add(p.squad());
-      servers.add(new RatisAgent(p.name(), storage.resolve(p.name()), profile, LIMITS));
     }
     for (String name : layout.groupNames()) {
       Group g = new Group(groups.size(), name, name.equals("council"), timing,
@@ -138,6 +147,11 @@ public final class RatisSimulation implements AutoCloseable {
     for (FleetLayout.Membership m : layout.memberships()) {
       // Members stand for the replicas in the metrics; the Ratis servers do the work.
       new Member(context, agents.get(m.agent()), groupsByName.get(m.group()), m.voter());
+    }
+    this.links = radioLinks();
+    for (Agent a : agents) {
+      servers.add(new RatisAgent(a.name(), storage.resolve(a.name()), profile, LIMITS, links,
+          timers));
     }
     this.leaders = new Member[groups.size()];
     this.everLed = new boolean[groups.size()];
@@ -179,7 +193,6 @@ public final class RatisSimulation implements AutoCloseable {
     ResourceUse.Meter meter = new ResourceUse.Meter();
     long wallStart = System.nanoTime();
     long nextReport = 0;
-    links.refresh(0);
     while (kernel.now() < duration) {
       long target = Math.min(duration, (System.nanoTime() - wallStart) / 1000);
       kernel.run(target, Long.MAX_VALUE, e -> { });
@@ -204,23 +217,17 @@ public final class RatisSimulation implements AutoCloseable {
         unprovoked, used, startSeconds);
   }
 
-  private void startServers() throws IOException {
-    parallel(servers.stream().map(s -> (Callable) s::start).toList());
-    List<FleetGroup> fleetGroups = new ArrayList<>();
+  /** The radio between every two agents that share a group. */
+  private RadioLinks radioLinks() {
     List<int[]> pairs = new ArrayList<>();
     for (Group g : groups) {
-      List<FleetPeer> peers = new ArrayList<>();
       for (Member m : g.members()) {
-        String address = servers.get(m.agent().id()).address();
-        peers.add(m.isVoter() ? FleetPeer.voter(m.agent().name(), address)
-            : FleetPeer.listener(m.agent().name(), address));
         for (Member o : g.members()) {
           if (o.agent().id() < m.agent().id()) {
-            pairs.add(new int[] {o.agent().id(), m.agent().id(), g.index()});
+            pairs.add(new int[] {o.agent().id(), m.agent().id()});
           }
         }
       }
-      fleetGroups.add(new FleetGroup(g.name(), peers));
     }
     Map<RaftPeerId, Integer> agentOf = new HashMap<>();
     agents.forEach(a -> agentOf.put(RaftPeerId.valueOf(a.name()), a.id()));
@@ -228,9 +235,22 @@ public final class RatisSimulation implements AutoCloseable {
     for (int i = 0; i < groupIds.size(); i++) {
       groupOf.put(groupIds.get(i).toByteString(), i);
     }
-    links = new RadioLinks(agents, radio, partitions, pairs, agentOf, groupOf, groups.size())
-        .install();
+    return new RadioLinks(agents, radio, partitions, pairs, agentOf, groupOf, groups.size());
+  }
+
+  private void startServers() throws IOException {
     links.refresh(0);
+    parallel(servers.stream().map(s -> (Callable) s::start).toList());
+    List<FleetGroup> fleetGroups = new ArrayList<>();
+    for (Group g : groups) {
+      List<FleetPeer> peers = new ArrayList<>();
+      for (Member m : g.members()) {
+        String name = m.agent().name();
+        peers.add(m.isVoter() ? FleetPeer.voter(name, RADIO_ADDRESS)
+            : FleetPeer.listener(name, RADIO_ADDRESS));
+      }
+      fleetGroups.add(new FleetGroup(g.name(), peers));
+    }
     List<Callable> joins = new ArrayList<>();
     for (FleetGroup fg : fleetGroups) {
       for (FleetPeer p : fg.peers()) {
@@ -238,7 +258,7 @@ public final class RatisSimulation implements AutoCloseable {
       }
     }
     parallel(joins);
-    workload = new RatisWorkload(fleetGroups, profile.requestTimeout());
+    workload = new RatisWorkload(fleetGroups, profile.requestTimeout(), links);
   }
 
   // ---- Leadership and measurements ----------------------------------------------------
@@ -551,9 +571,7 @@ public final class RatisSimulation implements AutoCloseable {
       servers.forEach(RatisAgent::crash);
       parallel(servers.stream().map(s -> (Callable) s::awaitClosed).toList());
     } finally {
-      if (links != null) {
-        links.close();
-      }
+      timers.shutdownNow();
       if (Files.exists(storage)) {
         try (Stream<Path> files = Files.walk(storage)) {
           for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {

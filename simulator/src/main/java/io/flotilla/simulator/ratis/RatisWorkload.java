@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.RaftGroup;
@@ -21,7 +22,7 @@ import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.util.TimeDuration;
 
 /**
- * Writes to every group's current leader, one attempt each, with a Ratis client on loopback.
+ * Writes to every group's current leader, one attempt each, with a Ratis client beside it.
  * The client's path is not over the simulated radio and a write is not retried, so its latency
  * is the leader's proposal, replication to a majority over the radio and apply: what the model
  * engine measures as commit latency. A write with no known leader, or whose one attempt fails,
@@ -41,6 +42,7 @@ final class RatisWorkload implements AutoCloseable {
   /** Groups whose client failed a write since it was made: Ratis refuses its later writes. */
   private final boolean[] broken;
   private final RaftProperties properties = new RaftProperties();
+  private final Parameters parameters = new Parameters();
   private final ConcurrentLinkedQueue<Outcome> done = new ConcurrentLinkedQueue<>();
   /** The clients that failed a write, by group: a replaced client's failures change nothing. */
   private final ConcurrentLinkedQueue<Failed> failed = new ConcurrentLinkedQueue<>();
@@ -48,7 +50,8 @@ final class RatisWorkload implements AutoCloseable {
 
   private record Failed(int group, RaftClient client) {}
 
-  RatisWorkload(List<FleetGroup> fleetGroups, Duration requestTimeout) {
+  RatisWorkload(List<FleetGroup> fleetGroups, Duration requestTimeout, RadioLinks radio) {
+    RadioTransport.use(radio, properties, parameters);
     fleetGroups.forEach(g -> groups.add(g.toRatis()));
     clients = new RaftClient[groups.size()];
     leaders = new String[groups.size()];
@@ -72,7 +75,8 @@ final class RatisWorkload implements AutoCloseable {
     String leader = leaders[group];
     if (leader != null) {
       clients[group] = RaftClient.newBuilder().setProperties(properties)
-          .setRaftGroup(groups.get(group)).setClientId(ClientId.randomId())
+          .setParameters(parameters).setRaftGroup(groups.get(group))
+          .setClientId(ClientId.randomId())
           .setLeaderId(RaftPeerId.valueOf(leader))
           .setRetryPolicy(RetryPolicies.noRetry()).build();
     }

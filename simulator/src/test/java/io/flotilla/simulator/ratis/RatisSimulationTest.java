@@ -33,6 +33,9 @@ class RatisSimulationTest {
     assertThat(s0.leaderLosses()).as("the crashed leader was noticed").isPositive();
     assertThat(s.fleet().drops().outOfRange()).as("the council's delegates are out of range")
         .isPositive();
+    RunSummary.GroupSummary council = s.groups().stream()
+        .filter(x -> x.name().equals("council")).findFirst().orElseThrow();
+    assertThat(council.availability()).as("no vote crossed the gap").isZero();
     assertThat(s.fleet().messagesSent()).isGreaterThan(s.fleet().messagesDropped());
     assertThat(run.resources().peakThreads()).isPositive();
   }

@@ -37,6 +37,15 @@ final class RatisAgent {
   static final SizeInBytes APPEND_LIMIT = SizeInBytes.valueOf("256KB");
 
   /**
+   * Ratis keeps a replica's open log segment and its last closed ones in memory, and a 32 MB
+   * segment of the workload's small entries holds a whole hour of them: hundreds of replicas
+   * would hold every entry they ever wrote. Small segments, two of them cached, keep a few
+   * thousand entries per replica in memory.
+   */
+  static final SizeInBytes SEGMENT = SizeInBytes.valueOf("1MB");
+  static final int CACHED_SEGMENTS = 2;
+
+  /**
    * The world stalls for no one, but a simulation of hundreds of servers on a small machine
    * can pause for longer than a real agent would; Ratis's pause monitor must not close servers
    * for it. Leaders still step down after the sleep deviation, as on a real agent.
@@ -168,6 +177,8 @@ final class RatisAgent {
         .limits(limits).sharedTimers(timers).hostTuning((p, parameters) -> {
           RaftServerConfigKeys.Log.setWriteBufferSize(p, WRITE_BUFFER);
           RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, APPEND_LIMIT);
+          RaftServerConfigKeys.Log.setSegmentSizeMax(p, SEGMENT);
+          RaftServerConfigKeys.Log.setSegmentCacheNumMax(p, CACHED_SEGMENTS);
           RaftServerConfigKeys.setCloseThreshold(p, CLOSE_THRESHOLD);
           RadioTransport.use(radio, p, parameters);
         });

@@ -118,9 +118,11 @@ final class RadioTransport implements RpcType {
       if (radio.receiver(server.getId()) != server) {
         throw new IOException(server.getId() + " is off the air");
       }
-      RadioLinks.Trip trip = radio.trip(server.getId(), to, header.getRaftGroupId().getId());
+      // A server that is down is not on the radio: its calls are not counted as carried.
       RaftServer receiver = radio.receiver(to);
-      if (trip == null || receiver == null) {
+      RadioLinks.Trip trip = receiver == null ? null
+          : radio.trip(server.getId(), to, header.getRaftGroupId().getId());
+      if (trip == null) {
         throw timedOut(to, 0);
       }
       sleep(trip.there());

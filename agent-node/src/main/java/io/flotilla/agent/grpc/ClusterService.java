@@ -25,8 +25,6 @@ import io.flotilla.agent.api.SnapshotReply;
 import io.flotilla.agent.api.StatusReply;
 import io.flotilla.agent.trust.FleetCa;
 import io.flotilla.agent.trust.TrustFileException;
-import io.flotilla.consensus.client.FleetAdmin;
-import io.flotilla.consensus.client.FleetClient;
 import io.flotilla.consensus.proto.IdentityListResponse;
 import io.flotilla.consensus.server.FleetPeer;
 import io.flotilla.consensus.server.FleetServer;
@@ -55,11 +53,12 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
     this.status = status;
   }
 
-  private FleetAdmin admin(String group) {
-    return client(group).admin();
-  }
-
-  /** The group's client, for a call that needs its leader: refused here without a quorum. */
+  /**
+   * The group's client, for a call that needs its leader: refused here without a quorum. A
+   * call asks once, before it acts; the reply to a change it made is read with the same client
+   * and never refused, since a refusal says the change was not made (and a member that has
+   * just removed itself hears from no leader any more, so its side soon says no quorum).
+   */
   private FleetClient client(String group) {
     quorum.check(groups.resolve(group));
     return groups.client(group);
@@ -67,7 +66,7 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
 
   @Override
   public void memberList(GroupCall call, StreamObserver<MemberListReply> out) {
-    Calls.blocking(() -> members(call.getGroup()), out);
+    Calls.blocking(() -> members(client(call.getGroup())), out);
   }
 
   @Override
@@ -81,35 +80,38 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
       FleetPeer peer = new FleetPeer(m.getId(), m.getAddress(),
           m.getRole() == Member.Role.LISTENER ? FleetPeer.Role.LISTENER : FleetPeer.Role.VOTER,
           m.getPriority());
+      FleetClient client = client(call.getGroup());
       if (peer.role() == FleetPeer.Role.LISTENER) {
-        admin(call.getGroup()).addListener(peer);
+        client.admin().addListener(peer);
       } else {
-        admin(call.getGroup()).addVoter(peer);
+        client.admin().addVoter(peer);
       }
-      return members(call.getGroup());
+      return members(client);
     }, out);
   }
 
   @Override
   public void memberRemove(MemberCall call, StreamObserver<MemberListReply> out) {
     Calls.blocking(() -> {
-      admin(call.getGroup()).remove(call.getId());
-      return members(call.getGroup());
+      FleetClient client = client(call.getGroup());
+      client.admin().remove(call.getId());
+      return members(client);
     }, out);
   }
 
   @Override
   public void memberPromote(MemberCall call, StreamObserver<MemberListReply> out) {
     Calls.blocking(() -> {
-      admin(call.getGroup()).promote(call.getId());
-      return members(call.getGroup());
+      FleetClient client = client(call.getGroup());
+      client.admin().promote(call.getId());
+      return members(client);
     }, out);
   }
 
   @Override
   public void moveLeader(MemberCall call, StreamObserver<StatusReply> out) {
     Calls.blocking(() -> {
-      admin(call.getGroup()).transferLeadership(call.getId());
+      client(call.getGroup()).admin().transferLeadership(call.getId());
       return status.status();
     }, out);
   }
@@ -145,28 +147,30 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
       } catch (TrustFileException e) {
         throw Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException();
       }
-      client(call.getGroup()).enroll(call.getAgentId(), key);
-      return agents(call.getGroup());
+      FleetClient client = client(call.getGroup());
+      client.enroll(call.getAgentId(), key);
+      return agents(client);
     }, out);
   }
 
   @Override
   public void revokeAgent(MemberCall call, StreamObserver<AgentsReply> out) {
     Calls.blocking(() -> {
-      client(call.getGroup()).revoke(call.getId());
-      return agents(call.getGroup());
+      FleetClient client = client(call.getGroup());
+      client.revoke(call.getId());
+      return agents(client);
     }, out);
   }
 
   @Override
   public void listAgents(GroupCall call, StreamObserver<AgentsReply> out) {
-    Calls.blocking(() -> agents(call.getGroup()), out);
+    Calls.blocking(() -> agents(client(call.getGroup())), out);
   }
 
-  private AgentsReply agents(String group) {
-    IdentityListResponse identities = client(group).identities();
+  private static AgentsReply agents(FleetClient client) {
+    IdentityListResponse identities = client.identities();
     return AgentsReply.newBuilder()
-        .setGroup(groups.resolve(group))
+        .setGroup(client.group().name())
         .addAllAgents(identities.getAgentsList())
         .setRejections(identities.getRejections())
         .build();
@@ -190,8 +194,7 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
     }, out);
   }
 
-  private MemberListReply members(String group) {
-    FleetClient client = client(group);
+  private static MemberListReply members(FleetClient client) {
     Map<String, Presence> present = new HashMap<>();
     List<VoterChangeRecord> changes = new ArrayList<>();
     for (KeyValue kv : client.range("_flotilla/").getKvsList()) {
@@ -207,9 +210,9 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
             .setReason(r.reason()).build()));
       }
     }
-    MemberListReply.Builder b = MemberListReply.newBuilder().setGroup(groups.resolve(group))
+    MemberListReply.Builder b = MemberListReply.newBuilder().setGroup(client.group().name())
         .addAllChanges(changes);
-    for (FleetPeer p : admin(group).members()) {
+    for (FleetPeer p : client.admin().members()) {
       Member.Builder m = Member.newBuilder()
           .setId(p.id())
           .setAddress(p.address())

@@ -53,8 +53,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.client.api.AsyncApi;
 import org.apache.ratis.client.retry.RequestTypeDependentRetryPolicy;
 import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
@@ -63,6 +65,8 @@ import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.exceptions.ReadException;
+import org.apache.ratis.protocol.exceptions.ReadIndexException;
 import org.apache.ratis.protocol.exceptions.StaleReadException;
 import org.apache.ratis.proto.RaftProtos.RaftClientRequestProto;
 import org.apache.ratis.retry.RetryPolicies;
@@ -96,9 +100,12 @@ public final class FleetClient implements AutoCloseable {
    */
   private static final int WRITE_PIPELINE = 1;
 
-  private final FleetGroup group;
   /** The shortest attempt of the side client's calls (see {@link #side}). */
   private static final Duration SIDE_ATTEMPT_MIN = Duration.ofSeconds(3);
+  /** The pause before a read the server refused for now is sent again. */
+  private static final Duration READ_AGAIN_AFTER = Duration.ofMillis(20);
+
+  private final FleetGroup group;
 
   /** Writes and reads: one ordered window, so a client's writes apply in the order sent. */
   private final RenewingRaftClient raft;
@@ -446,11 +453,13 @@ public final class FleetClient implements AutoCloseable {
     CompletableFuture<RaftClientReply> sent;
     if (consistency instanceof ReadConsistency.Stale s) {
       sent = new CompletableFuture<>();
-      staleRead(m, s, sent);
+      readUntilServed(api -> api.sendStaleRead(m, s.minIndex(),
+          RaftPeerId.valueOf(s.serverId())), FleetClient::isStale, sent);
     } else if (consistency instanceof ReadConsistency.LeaderLocal) {
       sent = raft.send(api -> api.sendReadOnlyNonLinearizable(m));
     } else {
-      sent = raft.send(api -> api.sendReadOnly(m));
+      sent = new CompletableFuture<>();
+      readUntilServed(api -> api.sendReadOnly(m), FleetClient::noReadIndexYet, sent);
     }
     return answer(sent);
   }
@@ -475,33 +484,39 @@ public final class FleetClient implements AutoCloseable {
   }
 
   /**
-   * Ratis refuses a stale read at once while the server is behind {@code minIndex}; this waits
-   * for it instead, retrying until the result is complete (the call's deadline ends it).
+   * Sends a read again, after a pause, for as long as the server refuses it for a reason that
+   * passes ({@code passing}) and the call's deadline has not ended it: Ratis fails such a read
+   * at once rather than waiting itself. Reads change nothing, so asking again is safe.
    */
-  private void staleRead(Message m, ReadConsistency.Stale s,
-      CompletableFuture<RaftClientReply> result) {
-    raft.send(api -> api.sendStaleRead(m, s.minIndex(), RaftPeerId.valueOf(s.serverId())))
-        .whenComplete((reply, error) -> {
-          Throwable failure = error != null ? error
-              : reply.isSuccess() ? null : reply.getException();
-          if (isStale(failure) && !result.isDone()) {
-            timer.schedule(() -> staleRead(m, s, result), 10, TimeUnit.MILLISECONDS);
-          } else if (error != null) {
-            result.completeExceptionally(error);
-          } else {
-            result.complete(reply);
-          }
-        });
+  private void readUntilServed(Function<AsyncApi, CompletableFuture<RaftClientReply>> read,
+      Predicate<Throwable> passing, CompletableFuture<RaftClientReply> result) {
+    raft.send(read).whenComplete((reply, error) -> {
+      Throwable failure = error != null ? error
+          : reply.isSuccess() ? null : reply.getException();
+      if (failure != null && passing.test(failure) && !result.isDone()) {
+        timer.schedule(() -> readUntilServed(read, passing, result),
+            READ_AGAIN_AFTER.toMillis(), TimeUnit.MILLISECONDS);
+      } else if (error != null) {
+        result.completeExceptionally(error);
+      } else {
+        result.complete(reply);
+      }
+    });
   }
 
-  /** Ratis wraps the refusal, sometimes twice. */
+  /** A server behind the index a stale read asked for; Ratis wraps it, sometimes twice. */
   private static boolean isStale(Throwable t) {
-    for (; t != null; t = t.getCause()) {
-      if (t instanceof StaleReadException) {
-        return true;
-      }
-    }
-    return false;
+    return RenewingRaftClient.has(t, StaleReadException.class);
+  }
+
+  /**
+   * A follower asked for a linearizable read asks its leader for a read index, and refuses the
+   * read when it knows no leader (between losing one and hearing from the next) or cannot reach
+   * it, or while it installs a snapshot. A leader is usually known again within one election.
+   */
+  private static boolean noReadIndexYet(Throwable t) {
+    return RenewingRaftClient.has(t, ReadIndexException.class)
+        || RenewingRaftClient.has(t, ReadException.class);
   }
 
   /**

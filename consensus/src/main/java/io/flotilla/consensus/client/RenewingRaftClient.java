@@ -70,7 +70,8 @@ final class RenewingRaftClient implements AutoCloseable {
     return has(error, RaftRetryFailureException.class) || has(error, AlreadyClosedException.class);
   }
 
-  private static boolean has(Throwable error, Class<? extends Throwable> type) {
+  /** Whether {@code error} or one of its causes is a {@code type}. */
+  static boolean has(Throwable error, Class<? extends Throwable> type) {
     for (Throwable t = error; t != null; t = t.getCause()) {
       if (type.isInstance(t)) {
         return true;

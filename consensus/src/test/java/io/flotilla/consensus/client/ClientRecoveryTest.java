@@ -2,11 +2,15 @@ package io.flotilla.consensus.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.flotilla.consensus.server.FleetServer;
 import io.flotilla.consensus.server.LocalFleet;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,6 +51,31 @@ class ClientRecoveryTest {
         }
       }
       assertThat(last).as("the last failure of the write after the outage").isNull();
+    }
+  }
+
+  @Test
+  void aLinearizableReadWaitsWhileTheServerItReachesKnowsNoLeader() throws Exception {
+    try (LocalFleet fleet = LocalFleet.start(dir, "squad", 3);
+        FleetClient client = fleet.client(WAIT)) {
+      FleetServer leader = fleet.awaitLeader(WAIT);
+      client.put("mission", "survey");
+      String[] others = fleet.servers().stream().map(FleetServer::id)
+          .filter(id -> !id.equals(leader.id())).toArray(String[]::new);
+      fleet.stop(leader.id());
+      fleet.stop(others[0]);
+      // The survivor keeps standing for election and so knows no leader: Ratis refuses a
+      // linearizable read there at once, where the client should wait for one.
+      FleetServer survivor = fleet.server(others[1]);
+      await().atMost(WAIT).until(() -> survivor.status("squad").leaderId().isEmpty());
+
+      CompletableFuture<Optional<String>> read = CompletableFuture.supplyAsync(
+          () -> client.get("mission").map(kv -> kv.getValue().toStringUtf8()));
+      Thread.sleep(1_000);
+      assertThat(read).as("a read while no leader is known").isNotDone();
+
+      fleet.restart(others[0]);
+      assertThat(read.get(WAIT.toSeconds(), TimeUnit.SECONDS)).contains("survey");
     }
   }
 }

@@ -13,6 +13,10 @@ set -euo pipefail
 
 BASE_IMAGE=${FLOTILLA_BASE_IMAGE:-flotilla-base:local}
 log() { echo "docker-engine: $*" >&2; }
+# Every failure ends in one line naming the step it happened in. No step pipes into a reader
+# that may stop reading early (under pipefail the writer's SIGPIPE would fail the script).
+step="checking for dockerd and iptables"
+trap 'rc=$?; log "failed while $step (exit $rc)"; exit "$rc"' ERR
 
 engine_up() { docker info >/dev/null 2>&1; }
 
@@ -22,10 +26,12 @@ if ! command -v dockerd >/dev/null 2>&1 || ! command -v iptables >/dev/null 2>&1
     exit 0
   fi
   log "installing docker.io and iptables"
+  step="installing docker.io and iptables with apt-get"
   apt-get update -qq >/dev/null
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker.io iptables >/dev/null
 fi
 
+step="starting the Docker engine"
 if ! engine_up; then
   if [ "$(id -u)" != 0 ]; then
     log "the Docker engine is not running and only root can start it here"
@@ -37,6 +43,7 @@ if ! engine_up; then
   engine_up || { log "dockerd did not start; see /tmp/flotilla-dockerd.log"; exit 1; }
 fi
 
+step="removing containers and networks an earlier run left"
 # Containers and networks that an interrupted run left behind (Ryuk is off on these machines).
 docker ps -aq --filter label=io.flotilla.chaos | xargs -r docker rm -f >/dev/null
 docker network ls -q --filter label=io.flotilla.chaos | xargs -r docker network rm >/dev/null
@@ -45,15 +52,17 @@ if docker image inspect "$BASE_IMAGE" >/dev/null 2>&1 && [ "${FLOTILLA_REBUILD_B
   exit 0
 fi
 
+step="listing the packages of the base image"
 java_home=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")
 jre_pkg=$(dpkg -S "$java_home/bin/java" | cut -d: -f1)
 # The runtime, the tools the nemeses use, and everything they depend on, as installed here.
 roots="$jre_pkg iptables iproute2 dash coreutils procps"
 pkgs=$(apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts --no-breaks \
          --no-replaces --no-enhances $roots 2>/dev/null | grep -E '^[a-z0-9]' | sort -u)
-installed=$(for p in $pkgs; do dpkg-query -W -f='${Status} ${Package}:${Architecture}\n' "$p" 2>/dev/null; done \
+installed=$(for p in $pkgs; do dpkg-query -W -f='${Status} ${Package}:${Architecture}\n' "$p" 2>/dev/null || true; done \
   | awk '$3 == "installed" {print $4}' | sort -u)
 
+step="listing the files of the base image"
 list=$(mktemp)
 links=$(mktemp -d)
 trap 'rm -rf "$list" "$links"' EXIT
@@ -73,10 +82,13 @@ echo "root:x:0:0:root:/root:/bin/sh" > "$links/etc/passwd"
 echo "root:x:0:" > "$links/etc/group"
 
 grep -vxE "(bin|sbin|lib|lib32|lib64|libx32)" "$list" | sort -u -o "$list"
+step="importing $BASE_IMAGE"
 log "importing $BASE_IMAGE from $(wc -l < "$list") files of $(echo "$installed" | wc -w) packages"
 tar -C "$links" -cf /tmp/flotilla-base.tar bin sbin lib lib64 tmp etc proc sys dev opt var
 tar -C / --no-recursion -rf /tmp/flotilla-base.tar -T "$list"
 docker import --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin' \
   /tmp/flotilla-base.tar "$BASE_IMAGE" >/dev/null
 rm -f /tmp/flotilla-base.tar
-docker run --rm "$BASE_IMAGE" java -version 2>&1 | head -1 >&2
+step="checking that $BASE_IMAGE runs java"
+version=$(docker run --rm "$BASE_IMAGE" java -version 2>&1)
+log "$BASE_IMAGE runs ${version%%$'\n'*}"

@@ -65,7 +65,8 @@ installed=$(for p in $pkgs; do dpkg-query -W -f='${Status} ${Package}:${Architec
 step="listing the files of the base image"
 list=$(mktemp)
 links=$(mktemp -d)
-trap 'rm -rf "$list" "$links"' EXIT
+tarball=$(mktemp --suffix .tar)
+trap 'rm -rf "$list" "$links" "$tarball"' EXIT
 # Merged-/usr Debian lists files under /bin and /lib that live under /usr; store each once.
 for p in $installed; do dpkg -L "$p"; done \
   | sed -E 's#^/(bin|sbin|lib|lib32|lib64|libx32)/#/usr/\1/#' \
@@ -84,11 +85,10 @@ echo "root:x:0:" > "$links/etc/group"
 grep -vxE "(bin|sbin|lib|lib32|lib64|libx32)" "$list" | sort -u -o "$list"
 step="importing $BASE_IMAGE"
 log "importing $BASE_IMAGE from $(wc -l < "$list") files of $(echo "$installed" | wc -w) packages"
-tar -C "$links" -cf /tmp/flotilla-base.tar bin sbin lib lib64 tmp etc proc sys dev opt var
-tar -C / --no-recursion -rf /tmp/flotilla-base.tar -T "$list"
+tar -C "$links" -cf "$tarball" bin sbin lib lib64 tmp etc proc sys dev opt var
+tar -C / --no-recursion -rf "$tarball" -T "$list"
 docker import --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin' \
-  /tmp/flotilla-base.tar "$BASE_IMAGE" >/dev/null
-rm -f /tmp/flotilla-base.tar
+  "$tarball" "$BASE_IMAGE" >/dev/null
 step="checking that $BASE_IMAGE runs java"
 version=$(docker run --rm "$BASE_IMAGE" java -version 2>&1)
 log "$BASE_IMAGE runs ${version%%$'\n'*}"

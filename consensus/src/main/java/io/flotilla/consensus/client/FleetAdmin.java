@@ -147,18 +147,22 @@ public final class FleetAdmin {
     long deadline = System.nanoTime() + timeout.toNanos();
     for (int attempt = 1; ; attempt++) {
       long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+      IOException failure;
       try {
         RaftClientReply reply = raft.admin().transferLeadership(RaftPeerId.valueOf(id),
             Math.max(left, 1));
         if (reply.isSuccess()) {
           return;
         }
-        if (!(reply.getException() instanceof TransferLeadershipException)
-            || attempt == ATTEMPTS || System.nanoTime() >= deadline) {
-          throw FleetException.of(reply.getException());
-        }
+        failure = reply.getException();
       } catch (IOException e) {
-        throw FleetException.of(e);
+        // Ratis's blocking client throws a TransferLeadershipException rather than returning it
+        // in the reply (BlockingImpl.sendRequestWithRetry), so both paths are retried alike.
+        failure = e;
+      }
+      if (!(failure instanceof TransferLeadershipException)
+          || attempt == ATTEMPTS || System.nanoTime() >= deadline) {
+        throw FleetException.of(failure);
       }
     }
   }

@@ -119,10 +119,14 @@ class CliEndToEndTest {
   @Test
   @Order(4)
   void watchStreamsEventsAsJsonLines() throws Exception {
+    CliRun first = cli("put", "telemetry/0", "alt=100", "-o", "json");
+    assertThat(first.exit()).as(first.toString()).isZero();
+    long from = first.json().get("revision").asLong();
+    // From the first put's revision: the watch sees it however late it starts, and the later
+    // puts whether they commit before or after it does.
     CompletableFuture<CliRun> watch = CompletableFuture.supplyAsync(() ->
-        cli("watch", "telemetry/", "--prefix", "--count", "3", "-o", "json"));
-    Thread.sleep(1500); // the watch starts from "now"
-    for (int i = 0; i < 3; i++) {
+        cli("watch", "telemetry/", "--prefix", "--rev", "" + from, "--count", "3", "-o", "json"));
+    for (int i = 1; i < 3; i++) {
       assertThat(cli("put", "telemetry/" + i, "alt=" + (100 + i)).exit()).isZero();
     }
     CliRun r = watch.get(30, java.util.concurrent.TimeUnit.SECONDS);

@@ -24,13 +24,13 @@ public final class FleetException extends RuntimeException {
      */
     PERMISSION_DENIED,
     /**
-     * No leader answered within the retry policy. A write may still have been applied if an
-     * earlier attempt reached a leader that committed it before the reply was lost.
+     * No leader answered within the retry policy. A write may still have been applied, once, if
+     * an earlier attempt reached a leader that committed it before the reply was lost.
      */
     UNAVAILABLE,
     /**
-     * No reply within the call's timeout. A write may or may not have been applied: only a
-     * later read can tell.
+     * No reply within the call's timeout. A write may or may not have been applied (never more
+     * than once): only a later read can tell.
      */
     TIMEOUT,
     /** A failure inside the client or server; a bug, not bad input. */
@@ -59,6 +59,8 @@ public final class FleetException extends RuntimeException {
       case LEASE_NOT_FOUND -> Code.LEASE_NOT_FOUND;
       case COMPACTED -> Code.COMPACTED;
       case PERMISSION_DENIED -> Code.PERMISSION_DENIED;
+      // Only a copy of a request its client had already given up on gets this reply.
+      case ABANDONED -> Code.TIMEOUT;
       case UNKNOWN, UNRECOGNIZED -> Code.INTERNAL;
     };
     return new FleetException(code, error.getMessage());

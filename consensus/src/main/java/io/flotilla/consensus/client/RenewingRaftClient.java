@@ -21,8 +21,11 @@ import org.apache.ratis.protocol.exceptions.RaftRetryFailureException;
  * longer than a call's deadline) it fails that request and every later one on the window for
  * good. Without a new client, an agent would refuse every write after its first long outage.
  *
- * <p>A request refused because its window was already closed never left this process, so it is
- * sent again, once, on the new client. The new client starts at the server the old one last
+ * <p>A request failed with {@link AlreadyClosedException} is sent again, once, on the new client.
+ * It may well have left this process, and even have been committed: Ratis fails every unreplied
+ * request behind the one that ran out of retries that way ({@code SlidingWindow.Client.fail}).
+ * Sending it again is safe only because every request carries its number in the client's session
+ * ({@link Proposer}), by which the group applies it at most once. The new client starts at the server the old one last
  * took for the leader: Ratis would otherwise start it at the leader it cached for the group,
  * which after a failover may be the dead one, and every new client would wait out its first
  * attempt there. The old client is closed after {@code grace}, when every

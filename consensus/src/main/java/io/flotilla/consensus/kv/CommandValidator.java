@@ -10,6 +10,7 @@ import io.flotilla.consensus.proto.DeleteRequest;
 import io.flotilla.consensus.proto.PutRequest;
 import io.flotilla.consensus.proto.RangeRequest;
 import io.flotilla.consensus.proto.RequestOp;
+import io.flotilla.consensus.proto.SessionCommand;
 import io.flotilla.consensus.proto.SignedCommand;
 import io.flotilla.consensus.proto.TxnRequest;
 import io.flotilla.consensus.statemachine.InvalidCommandException;
@@ -22,6 +23,7 @@ import java.util.List;
 final class CommandValidator {
   /** Longest agent id, in UTF-8 bytes. */
   private static final int MAX_AGENT_ID_BYTES = 256;
+  static final int SESSION_ID_BYTES = 16;
 
   private final Limits limits;
 
@@ -53,6 +55,7 @@ final class CommandValidator {
       }
       case BATCH -> checkBatch(command.getBatch());
       case SIGNED -> check(unwrap(command.getSigned()));
+      case SESSION -> check(unwrap(command.getSession()));
       case ENROLL -> {
         checkAgent(command.getEnroll().getAgent());
         try {
@@ -91,6 +94,25 @@ final class CommandValidator {
     Command inner = parse(signed.getCommand());
     if (inner.getOpCase() == Command.OpCase.SIGNED) {
       throw new InvalidCommandException("a signed proposal holds another signed proposal");
+    }
+    return inner;
+  }
+
+  /** The command a session carries, once its numbering is checked: never signed or numbered. */
+  static Command unwrap(SessionCommand session) throws InvalidCommandException {
+    if (session.getSession().size() != SESSION_ID_BYTES) {
+      throw new InvalidCommandException("a session id is " + SESSION_ID_BYTES + " bytes, not "
+          + session.getSession().size());
+    }
+    if (session.getFirstOpen() == 0
+        || Long.compareUnsigned(session.getFirstOpen(), session.getSequence()) > 0) {
+      throw new InvalidCommandException("a session's first open sequence must be from 1 to the "
+          + "command's own");
+    }
+    Command inner = parse(session.getCommand());
+    if (inner.getOpCase() == Command.OpCase.SIGNED || inner.getOpCase() == Command.OpCase.SESSION) {
+      throw new InvalidCommandException("a session's command is neither signed nor numbered: "
+          + "a signed proposal carries the session's command");
     }
     return inner;
   }

@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.flotilla.consensus.identity.ProposalSignature;
 import io.flotilla.consensus.proto.AgentIdentity;
+import io.flotilla.consensus.proto.ClientSession;
 import io.flotilla.consensus.proto.Command;
 import io.flotilla.consensus.proto.CommandBatchReply;
 import io.flotilla.consensus.proto.CommandReply;
@@ -33,6 +34,7 @@ import io.flotilla.consensus.proto.RangeResponse;
 import io.flotilla.consensus.proto.RequestOp;
 import io.flotilla.consensus.proto.ResponseOp;
 import io.flotilla.consensus.proto.RevokeAgentResponse;
+import io.flotilla.consensus.proto.SessionCommand;
 import io.flotilla.consensus.proto.SignedCommand;
 import io.flotilla.consensus.proto.SnapshotHeader;
 import io.flotilla.consensus.proto.StateDigestResponse;
@@ -52,6 +54,7 @@ import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -74,6 +77,10 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * command by command, each at its own revision as if it had its own entry, and gets one reply
  * per command.
  *
+ * <p>A command a client numbered in its session ({@code SessionCommand}) applies at most once:
+ * committed again, it gets the reply it got the first time and changes nothing
+ * ({@link ClientSessions}). Sessions are part of the state and of its snapshots.
+ *
  * <p>Agents may sign their proposals ({@code SignedCommand}, see {@link ProposalSignature}):
  * the state keeps each enrolled agent's Ed25519 public key and the last sequence accepted from
  * it, and checks every signed proposal when it applies, so that a forged or replayed one is
@@ -93,6 +100,7 @@ public final class FleetStateMachine implements ReplicatedStateMachine {
   private KeyValueStore store = new KeyValueStore();
   private LeaseTable leases = new LeaseTable();
   private IdentityRegistry identities = new IdentityRegistry();
+  private ClientSessions sessions = new ClientSessions();
   private final EventHistory history;
   private long revision;
   private long nowMillis;
@@ -147,12 +155,20 @@ public final class FleetStateMachine implements ReplicatedStateMachine {
 
   private CommandReply applyCommand(CommittedEntry entry) {
     Command command;
+    SessionCommand session = null;
     Error refused;
     try {
       command = CommandValidator.parse(entry.command());
+      SignedCommand signed = null;
       if (command.getOpCase() == Command.OpCase.SIGNED) {
-        SignedCommand signed = command.getSigned();
+        signed = command.getSigned();
         command = CommandValidator.unwrap(signed);
+      }
+      if (command.getOpCase() == Command.OpCase.SESSION) {
+        session = command.getSession();
+        command = CommandValidator.unwrap(session);
+      }
+      if (signed != null) {
         // A malformed command is invalid whoever signed it; a batch's writes are checked one
         // by one, as in an unsigned batch.
         if (command.getOpCase() != Command.OpCase.BATCH) {
@@ -168,6 +184,19 @@ public final class FleetStateMachine implements ReplicatedStateMachine {
     if (refused != null) {
       return CommandReply.newBuilder().setError(refused).build();
     }
+    if (session == null) {
+      return applyAdmitted(command, entry);
+    }
+    Optional<CommandReply> settled = sessions.settled(session, entry.index());
+    if (settled.isPresent()) {
+      return settled.get();
+    }
+    CommandReply reply = applyAdmitted(command, entry);
+    sessions.record(session, reply);
+    return reply;
+  }
+
+  private CommandReply applyAdmitted(Command command, CommittedEntry entry) {
     if (command.getOpCase() != Command.OpCase.BATCH) {
       return applyOne(command, entry);
     }
@@ -254,6 +283,7 @@ public final class FleetStateMachine implements ReplicatedStateMachine {
       }
       case BATCH -> throw new IllegalStateException("batches are applied command by command");
       case SIGNED -> throw new IllegalStateException("signed proposals apply unwrapped");
+      case SESSION -> throw new IllegalStateException("numbered commands apply unwrapped");
       case OP_NOT_SET -> invalid("command has no operation");
     };
     if (error != null) {
@@ -542,7 +572,8 @@ public final class FleetStateMachine implements ReplicatedStateMachine {
         .setAppliedIndex(appliedIndex)
         .setKvCount(store.size())
         .setLeaseCount(leases.size())
-        .setAgentCount(identities.size());
+        .setAgentCount(identities.size())
+        .setSessionCount(sessions.size());
     ProposalRejections rejections = identities.rejections();
     // Left out while zero, so that a state without identities has the digest it always had.
     if (!rejections.equals(ProposalRejections.getDefaultInstance())) {
@@ -557,6 +588,9 @@ public final class FleetStateMachine implements ReplicatedStateMachine {
     }
     for (AgentIdentity agent : identities.records()) {
       agent.writeDelimitedTo(out);
+    }
+    for (ClientSession session : sessions.records()) {
+      session.writeDelimitedTo(out);
     }
   }
 
@@ -588,11 +622,16 @@ public final class FleetStateMachine implements ReplicatedStateMachine {
       newIdentities.load(readDelimited(in, AgentIdentity.parser()));
     }
     newIdentities.load(header.getRejections());
+    ClientSessions newSessions = new ClientSessions();
+    for (long i = 0; i < header.getSessionCount(); i++) {
+      newSessions.load(readDelimited(in, ClientSession.parser()));
+    }
     lock.writeLock().lock();
     try {
       store = newStore;
       leases = newLeases;
       identities = newIdentities;
+      sessions = newSessions;
       revision = header.getRevision();
       nowMillis = header.getNowMillis();
       appliedIndex = header.getAppliedIndex();

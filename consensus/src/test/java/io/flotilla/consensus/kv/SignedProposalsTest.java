@@ -159,6 +159,20 @@ class SignedProposalsTest {
   }
 
   @Test
+  void aNumberedCommandSignedAgainWithANewSequenceAppliesOnce() {
+    Group g = bootstrapped(true);
+    Command numbered = ClientSessionsTest.numbered(ByteString.copyFrom(new byte[16]), 1, 1,
+        put("a", "1"));
+
+    CommandReply first = g.apply(signed("drone-7", 2, numbered, drone7));
+    CommandReply again = g.apply(signed("drone-7", 3, numbered, drone7));
+
+    assertThat(first.getPut().getRevision()).isEqualTo(1);
+    assertThat(again).isEqualTo(first);
+    assertThat(g.identities().getAgents(0).getLastSequence()).isEqualTo(3);
+  }
+
+  @Test
   void aForgedSignatureIsRefusedOnEveryReplicaAndCounted() {
     Group g = bootstrapped(false);
 

@@ -386,6 +386,8 @@ public final class FleetClient implements AutoCloseable {
    * Proposes a command built by the caller, such as a {@code SignedCommand} an agent signed
    * elsewhere and this client relays, and returns the group's reply. A client with a signer
    * signs it like any other command (and the group refuses a signed command inside another).
+   * A command signed elsewhere is not numbered in this client's session; the sequence under its
+   * signature is what keeps it from applying twice.
    */
   public CommandReply propose(Command command) {
     return join(submit(command, Function.identity()));

@@ -46,23 +46,32 @@ final class Proposer {
   }
 
   CompletableFuture<RaftClientReply> propose(Command command) {
+    if (command.hasSigned()) {
+      // Signed elsewhere: a number added here would fall outside the signature. Its signature's
+      // sequence already makes every copy after the first a refused replay.
+      return send(command);
+    }
     long number;
     synchronized (open) {
       number = ++lastNumber;
       open.add(number);
     }
-    Command numbered = Command.newBuilder().setSession(SessionCommand.newBuilder()
-        .setSession(session)
-        .setSequence(number)
-        .setFirstOpen(open.first())
-        .setCommand(command.toByteString())).build();
-    CompletableFuture<RaftClientReply> sent = raft.send(api -> {
-      synchronized (this) {
-        return api.send(RatisBytes.message(
-            (signer == null ? numbered : signer.sign(numbered)).toByteString()));
-      }
-    });
+    CompletableFuture<RaftClientReply> sent = send(Command.newBuilder().setSession(
+        SessionCommand.newBuilder()
+            .setSession(session)
+            .setSequence(number)
+            .setFirstOpen(open.first())
+            .setCommand(command.toByteString())).build());
     sent.whenComplete((reply, error) -> open.remove(number));
     return sent;
+  }
+
+  private CompletableFuture<RaftClientReply> send(Command command) {
+    return raft.send(api -> {
+      synchronized (this) {
+        return api.send(RatisBytes.message(
+            (signer == null ? command : signer.sign(command)).toByteString()));
+      }
+    });
   }
 }

@@ -31,7 +31,18 @@ class BenchCommandTest {
       assertThat(r.get("ops_per_s").asDouble()).as(r.toString()).isPositive();
       assertOrdered(r.get("latency_ms"));
       assertThat(r.get("by_op").size()).isEqualTo(5);
-      r.get("by_op").forEach(op -> assertOrdered(op.get("latency_ms")));
+      long byOp = 0;
+      for (JsonNode op : r.get("by_op")) {
+        byOp += op.get("ops").asLong();
+        // A measured window this short may see none of a rare operation complete on a loaded
+        // machine; its figures are then all zero, never out of order.
+        if (op.get("ops").asLong() > 0) {
+          assertOrdered(op.get("latency_ms"));
+        } else {
+          assertThat(op.get("latency_ms").get("max").asDouble()).as(r.toString()).isZero();
+        }
+      }
+      assertThat(byOp).as("operations by kind add up to the total").isEqualTo(r.get("ops").asLong());
     }
     assertThat(results).allSatisfy(r -> assertThat(r.get("server_cpu_us_per_op").asLong())
         .as("CPU time of the local servers per request").isPositive());

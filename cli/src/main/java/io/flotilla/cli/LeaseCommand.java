@@ -71,7 +71,9 @@ final class LeaseCommand {
   }
 
   @Command(name = "list", mixinStandardHelpOptions = true,
-      description = {"List leases with their remaining time.", "", "Example:", "  flotilla lease list -o json"})
+      description = {"List leases with their TTLs and the log index of their latest renewal.", "",
+          "Only the leader measures a lease's time, on its own monotonic clock.", "", "Example:",
+          "  flotilla lease list -o json"})
   static final class List implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin ClientOptions client;
@@ -82,13 +84,12 @@ final class LeaseCommand {
         LeaseListResponse r = api.call(ch -> stub(api, ch).list(
             GroupCall.newBuilder().setGroup(client.group).build()));
         ArrayNode leases = Output.JSON.arrayNode();
-        Output.Table t = new Output.Table("ID", "TTL", "REMAINING", "KEYS");
+        Output.Table t = new Output.Table("ID", "TTL", "RENEWED AT", "KEYS");
         for (LeaseInfo l : r.getLeasesList()) {
-          long remaining = Math.max(0, l.getDeadlineMillis() - r.getNowMillis());
           leases.add(Output.JSON.objectNode().put("id", l.getId()).put("ttl_ms", l.getTtlMillis())
-              .put("remaining_ms", remaining).put("keys", l.getKeys()));
+              .put("renewed_index", l.getRenewedIndex()).put("keys", l.getKeys()));
           t.row(l.getId(), DurationConverter.format(Duration.ofMillis(l.getTtlMillis())),
-              remaining + "ms", l.getKeys());
+              l.getRenewedIndex(), l.getKeys());
         }
         Output.print(spec.commandLine().getOut(), client.output,
             Output.JSON.objectNode().set("leases", leases), t);

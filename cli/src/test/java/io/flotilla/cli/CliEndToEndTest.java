@@ -106,6 +106,8 @@ class CliEndToEndTest {
         .filter(l -> l.get("id").asLong() == id).findFirst().orElseThrow();
     assertThat(lease.get("keys").asInt()).isEqualTo(1);
     assertThat(lease.get("ttl_ms").asLong()).isEqualTo(30_000);
+    // A lease the group numbered takes the index of its grant, its latest renewal so far.
+    assertThat(lease.get("renewed_index").asLong()).isEqualTo(id);
 
     CliRun revoke = cli("lease", "revoke", "" + id, "-o", "json");
     assertThat(revoke.json().get("deleted_keys").asInt()).isEqualTo(1);

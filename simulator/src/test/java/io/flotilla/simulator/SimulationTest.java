@@ -51,15 +51,22 @@ class SimulationTest {
           claims: {perMinute: 20, tasks: 500}
         """, "swaps");
 
-    SimulationResult a = run(s.withSeed(3));
-    SimulationResult b = run(s.withSeed(3));
+    // Whether a seed's radio leaves a fit listener in reach when a voter runs low varies: over
+    // three seeds some voters change.
+    long changes = 0;
+    for (long seed = 1; seed <= 3; seed++) {
+      SimulationResult a = run(s.withSeed(seed));
+      SimulationResult b = run(s.withSeed(seed));
 
-    assertThat(a.ok()).as(String.valueOf(a.violation())).isTrue();
-    assertThat(a.summary().voterChanges().total()).isPositive();
-    assertThat(a.summary().forwarding().decisions()).isPositive();
-    assertThat(b.summary().traceHash()).isEqualTo(a.summary().traceHash());
-    assertThat(b.summary().voterChanges()).isEqualTo(a.summary().voterChanges());
-    assertThat(b.summary().forwarding()).isEqualTo(a.summary().forwarding());
+      assertThat(a.ok()).as("seed " + seed + ": " + a.violation()).isTrue();
+      assertThat(a.summary().forwarding().decisions()).as("seed " + seed).isPositive();
+      assertThat(b.summary().traceHash()).as("seed " + seed).isEqualTo(a.summary().traceHash());
+      assertThat(b.summary().voterChanges()).as("seed " + seed)
+          .isEqualTo(a.summary().voterChanges());
+      assertThat(b.summary().forwarding()).as("seed " + seed).isEqualTo(a.summary().forwarding());
+      changes += a.summary().voterChanges().total();
+    }
+    assertThat(changes).isPositive();
   }
 
   @Test

@@ -7,6 +7,7 @@ import io.flotilla.consensus.proto.Command;
 import io.flotilla.consensus.proto.CommandBatch;
 import io.flotilla.consensus.proto.Compare;
 import io.flotilla.consensus.proto.DeleteRequest;
+import io.flotilla.consensus.proto.ExpiringLease;
 import io.flotilla.consensus.proto.PutRequest;
 import io.flotilla.consensus.proto.RangeRequest;
 import io.flotilla.consensus.proto.RequestOp;
@@ -49,8 +50,8 @@ final class CommandValidator {
       case LEASE_KEEP_ALIVE -> checkLeaseId(command.getLeaseKeepAlive().getId());
       case LEASE_REVOKE -> checkLeaseId(command.getLeaseRevoke().getId());
       case LEASE_EXPIRE -> {
-        for (long id : command.getLeaseExpire().getIdsList()) {
-          checkLeaseId(id);
+        for (ExpiringLease lease : command.getLeaseExpire().getLeasesList()) {
+          checkLeaseId(lease.getId());
         }
       }
       case BATCH -> checkBatch(command.getBatch());
@@ -67,6 +68,31 @@ final class CommandValidator {
       case REVOKE -> checkAgent(command.getRevoke().getAgent());
       case OP_NOT_SET -> throw new InvalidCommandException("command has no operation");
     }
+  }
+
+  /**
+   * Checks a command a client asks the leader to propose. Lease expiries are the leader's
+   * alone: it decides them on its own clock, and a client naming a lease's latest renewal would
+   * end the lease at once.
+   */
+  void checkClientProposal(Command command) throws InvalidCommandException {
+    Command inner = command;
+    while (inner.hasSigned() || inner.hasSession()) {
+      inner = inner.hasSigned() ? unwrap(inner.getSigned()) : unwrap(inner.getSession());
+    }
+    if (inner.hasLeaseExpire()) {
+      throw new InvalidCommandException("lease expiries are proposed only by the group's leader");
+    }
+    check(command);
+  }
+
+  /** Checks a command the leader proposes itself: only its lease expiries. */
+  void checkLeaderDuty(Command command) throws InvalidCommandException {
+    if (!command.hasLeaseExpire()) {
+      throw new InvalidCommandException("the leader proposes only lease expiries, not "
+          + command.getOpCase());
+    }
+    check(command);
   }
 
   private void checkBatch(CommandBatch batch) throws InvalidCommandException {

@@ -17,6 +17,7 @@ import io.flotilla.consensus.proto.EnrollAgentResponse;
 import io.flotilla.consensus.proto.Event;
 import io.flotilla.consensus.proto.IdentityListResponse;
 import io.flotilla.consensus.proto.KeyValue;
+import io.flotilla.consensus.proto.ExpiringLease;
 import io.flotilla.consensus.proto.LeaseExpireResponse;
 import io.flotilla.consensus.proto.LeaseGrantRequest;
 import io.flotilla.consensus.proto.LeaseGrantResponse;
@@ -66,9 +67,10 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * transactions, leases and watches.
  *
  * <p>Every change to keys advances one global revision; each key carries its create and mod
- * revisions and a version. A transaction applies at a single revision. Leases have deadlines
- * in log time ({@link CommittedEntry#leaderTimeMillis()}, kept monotonic); they end only by an
- * explicit revoke or a committed expiry, so replicas never disagree on which keys exist.
+ * revisions and a version. A transaction applies at a single revision. A lease ends only by an
+ * explicit revoke or a committed expiry, so replicas never disagree on which keys exist; apply
+ * reads no clock. Its leader measures a lease's TTL ({@link LeaseExpiry}); an expiry names the
+ * renewal it counted from and ends the lease only if no keep-alive has applied since.
  * Watches are served from a bounded history of committed events.
  *
  * <p>Commands and queries are the protobuf messages {@link Command} and {@link Query};
@@ -103,7 +105,6 @@ public final class FleetStateMachine implements ReplicatedStateMachine {
   private ClientSessions sessions = new ClientSessions();
   private final EventHistory history;
   private long revision;
-  private long nowMillis;
   private long appliedIndex;
 
   public FleetStateMachine() {
@@ -134,8 +135,13 @@ public final class FleetStateMachine implements ReplicatedStateMachine {
   }
 
   @Override
-  public void validate(ByteString command) throws InvalidCommandException {
-    validator.check(CommandValidator.parse(command));
+  public void validate(ByteString command, boolean byLeader) throws InvalidCommandException {
+    Command parsed = CommandValidator.parse(command);
+    if (byLeader) {
+      validator.checkLeaderDuty(parsed);
+    } else {
+      validator.checkClientProposal(parsed);
+    }
   }
 
   @Override
@@ -143,7 +149,6 @@ public final class FleetStateMachine implements ReplicatedStateMachine {
     CommandReply reply;
     lock.writeLock().lock();
     try {
-      nowMillis = Math.max(nowMillis, entry.leaderTimeMillis());
       appliedIndex = entry.index();
       reply = applyCommand(entry);
     } finally {
@@ -244,7 +249,7 @@ public final class FleetStateMachine implements ReplicatedStateMachine {
         if (lease == null) {
           yield leaseNotFound(command.getLeaseKeepAlive().getId());
         }
-        lease.deadlineMillis = nowMillis + lease.ttlMillis;
+        lease.renewedIndex = entry.index();
         reply.setLeaseKeepAlive(LeaseKeepAliveResponse.newBuilder()
             .setId(lease.id).setTtlMillis(lease.ttlMillis));
         yield null;
@@ -261,12 +266,12 @@ public final class FleetStateMachine implements ReplicatedStateMachine {
       }
       case LEASE_EXPIRE -> {
         LeaseExpireResponse.Builder expired = LeaseExpireResponse.newBuilder();
-        for (long id : command.getLeaseExpire().getIdsList()) {
-          LeaseTable.Lease lease = leases.get(id);
-          // The leader proposed this on its own clock; only log time decides.
-          if (lease != null && lease.deadlineMillis <= nowMillis) {
-            revoke(id, m);
-            expired.addExpired(id);
+        for (ExpiringLease due : command.getLeaseExpire().getLeasesList()) {
+          LeaseTable.Lease lease = leases.get(due.getId());
+          // A keep-alive committed after the leader decided wins: the holder was told it holds.
+          if (lease != null && lease.renewedIndex == due.getRenewedIndex()) {
+            revoke(lease.id, m);
+            expired.addExpired(lease.id);
           }
         }
         reply.setLeaseExpire(expired.setRevision(m.revisionAfter()));
@@ -312,7 +317,7 @@ public final class FleetStateMachine implements ReplicatedStateMachine {
     if (leases.get(id) != null) {
       return invalid("lease " + id + " already exists");
     }
-    leases.grant(id, request.getTtlMillis(), nowMillis);
+    leases.grant(id, request.getTtlMillis(), index);
     reply.setLeaseGrant(LeaseGrantResponse.newBuilder()
         .setId(id).setTtlMillis(request.getTtlMillis()));
     return null;
@@ -489,7 +494,7 @@ public final class FleetStateMachine implements ReplicatedStateMachine {
           yield done(QueryReply.newBuilder().setRange(range(query.getRange())));
         }
         case LEASE_LIST -> done(QueryReply.newBuilder().setLeaseList(
-            LeaseListResponse.newBuilder().addAllLeases(leases.infos()).setNowMillis(nowMillis)));
+            LeaseListResponse.newBuilder().addAllLeases(leases.infos())));
         case STATE_DIGEST -> done(QueryReply.newBuilder().setStateDigest(digest()));
         case IDENTITY_LIST -> done(QueryReply.newBuilder().setIdentityList(identities.list()));
         case WATCH_POLL -> poll(query.getWatchPoll());
@@ -568,7 +573,6 @@ public final class FleetStateMachine implements ReplicatedStateMachine {
   private void writeBody(OutputStream out) throws IOException {
     SnapshotHeader.Builder header = SnapshotHeader.newBuilder()
         .setRevision(revision)
-        .setNowMillis(nowMillis)
         .setAppliedIndex(appliedIndex)
         .setKvCount(store.size())
         .setLeaseCount(leases.size())
@@ -633,7 +637,6 @@ public final class FleetStateMachine implements ReplicatedStateMachine {
       identities = newIdentities;
       sessions = newSessions;
       revision = header.getRevision();
-      nowMillis = header.getNowMillis();
       appliedIndex = header.getAppliedIndex();
       history.reset(revision);
     } finally {

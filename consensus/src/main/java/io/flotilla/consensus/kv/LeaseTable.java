@@ -10,7 +10,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Leases with deadlines in log time and the keys attached to them. Iteration is in id and key
+ * Leases, the log index that last renewed each, and the keys attached to them. Iteration is in id and key
  * order so that every replica revokes in the same order. Not thread-safe: its owner locks.
  */
 final class LeaseTable {
@@ -18,21 +18,22 @@ final class LeaseTable {
   static final class Lease {
     final long id;
     final long ttlMillis;
-    long deadlineMillis;
+    /** Log index of the grant or keep-alive that last renewed this lease. */
+    long renewedIndex;
     final NavigableSet<ByteString> keys = new TreeSet<>(KeyValueStore.ORDER);
 
-    Lease(long id, long ttlMillis, long deadlineMillis) {
+    Lease(long id, long ttlMillis, long renewedIndex) {
       this.id = id;
       this.ttlMillis = ttlMillis;
-      this.deadlineMillis = deadlineMillis;
+      this.renewedIndex = renewedIndex;
     }
 
     LeaseInfo info() {
       return LeaseInfo.newBuilder()
           .setId(id)
           .setTtlMillis(ttlMillis)
-          .setDeadlineMillis(deadlineMillis)
           .setKeys(keys.size())
+          .setRenewedIndex(renewedIndex)
           .build();
     }
   }
@@ -43,8 +44,8 @@ final class LeaseTable {
     return leases.get(id);
   }
 
-  Lease grant(long id, long ttlMillis, long nowMillis) {
-    Lease lease = new Lease(id, ttlMillis, nowMillis + ttlMillis);
+  Lease grant(long id, long ttlMillis, long index) {
+    Lease lease = new Lease(id, ttlMillis, index);
     leases.put(id, lease);
     return lease;
   }
@@ -88,14 +89,14 @@ final class LeaseTable {
 
   void load(LeaseRecord record) {
     leases.put(record.getId(),
-        new Lease(record.getId(), record.getTtlMillis(), record.getDeadlineMillis()));
+        new Lease(record.getId(), record.getTtlMillis(), record.getRenewedIndex()));
   }
 
   static LeaseRecord record(Lease lease) {
     return LeaseRecord.newBuilder()
         .setId(lease.id)
         .setTtlMillis(lease.ttlMillis)
-        .setDeadlineMillis(lease.deadlineMillis)
+        .setRenewedIndex(lease.renewedIndex)
         .build();
   }
 }

@@ -19,8 +19,8 @@ import java.util.UUID;
  *       with a proposal signed by the key it enrolls (proof that it holds the key).
  *   <li>An unsigned enroll or revoke applies only while no agent is enrolled (the bootstrap).
  *   <li>Under {@code requireSignatures}, no other unsigned proposal applies, except a lease
- *       expiry: the leader proposes those itself, and they only end leases whose deadline has
- *       passed in log time, so one from anyone else can do no harm.
+ *       expiry: the leader proposes those itself, and refuses one from anyone else before it
+ *       enters the log ({@code ReplicatedStateMachine#validate}).
  * </ul>
  *
  * <p>A refusal is a {@code PERMISSION_DENIED} error with a one-line reason; it changes nothing

@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.io.MD5Hash;
+import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroupId;
@@ -36,15 +37,19 @@ import org.apache.ratis.util.MD5FileUtil;
 public final class RatisStateMachine extends BaseStateMachine {
   private final ReplicatedStateMachine sm;
   private final LongSupplier clock;
+  private final ClientId leaderDuties;
   private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
 
   /**
    * @param clock the leader's wall clock in milliseconds; it is read only when this replica
    *     proposes, never when it applies
+   * @param leaderDuties the client id of this server's own proposals (its leader duties); a
+   *     request from any other client is a client's
    */
-  public RatisStateMachine(ReplicatedStateMachine sm, LongSupplier clock) {
+  public RatisStateMachine(ReplicatedStateMachine sm, LongSupplier clock, ClientId leaderDuties) {
     this.sm = sm;
     this.clock = clock;
+    this.leaderDuties = leaderDuties;
   }
 
   public ReplicatedStateMachine stateMachine() {
@@ -97,7 +102,7 @@ public final class RatisStateMachine extends BaseStateMachine {
     TransactionContext.Builder trx =
         TransactionContext.newBuilder().setStateMachine(this).setClientRequest(request);
     try {
-      sm.validate(command);
+      sm.validate(command, request.getClientId().equals(leaderDuties));
     } catch (InvalidCommandException e) {
       return trx.build().setException(e);
     }

@@ -68,6 +68,8 @@ public final class FleetServer implements Closeable {
   private final List<ScheduledFuture<?>> duties = new CopyOnWriteArrayList<>();
   private final LeaseExpirer expirer;
   private final AtomicLong callIds = new AtomicLong();
+  /** The client id of this server's own proposals: only those may expire leases. */
+  private final ClientId leaderDuties = ClientId.randomId();
   private final Map<RaftGroupId, QuorumView> quorumViews = new ConcurrentHashMap<>();
   private volatile String address;
 
@@ -81,7 +83,8 @@ public final class FleetServer implements Closeable {
         .setProperties(properties)
         .setStateMachineRegistry(
             gid -> new RatisStateMachine(
-                new FleetStateMachine(gid.getUuid(), b.limits, b.requireSignatures), b.clock))
+                new FleetStateMachine(gid.getUuid(), b.limits, b.requireSignatures), b.clock,
+                leaderDuties))
         .setOption(RaftStorage.StartupOption.RECOVER)
         .setParameters(parameters)
         .build();
@@ -91,7 +94,7 @@ public final class FleetServer implements Closeable {
           t.setDaemon(true);
           return t;
         });
-    this.expirer = new LeaseExpirer(this, b.clock);
+    this.expirer = new LeaseExpirer(this, b.monotonicClock, leaderDuties);
   }
 
   public static Builder builder() {
@@ -385,6 +388,7 @@ public final class FleetServer implements Closeable {
     private int purgeGap = 1024;
     private SizeInBytes logSegmentSize;
     private LongSupplier clock = System::currentTimeMillis;
+    private LongSupplier monotonicClock = () -> System.nanoTime() / 1_000_000;
     private MutualTls tls;
     private final List<FleetGroup> groups = new ArrayList<>();
     private HostTuning hostTuning = (properties, parameters) -> { };
@@ -455,6 +459,15 @@ public final class FleetServer implements Closeable {
     /** The wall clock this server stamps its proposals with. */
     public Builder clock(LongSupplier clock) {
       this.clock = clock;
+      return this;
+    }
+
+    /**
+     * The clock, in milliseconds, that this server measures lease TTLs on while it leads. It
+     * must never step: {@code System.nanoTime} by default.
+     */
+    public Builder monotonicClock(LongSupplier millis) {
+      this.monotonicClock = millis;
       return this;
     }
 

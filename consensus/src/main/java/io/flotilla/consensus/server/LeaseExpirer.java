@@ -1,13 +1,12 @@
 package io.flotilla.consensus.server;
 
+import io.flotilla.consensus.kv.LeaseExpiry;
 import io.flotilla.consensus.proto.Command;
 import io.flotilla.consensus.proto.LeaseExpireRequest;
-import io.flotilla.consensus.kv.LeaseExpiry;
 import io.flotilla.consensus.proto.LeaseListRequest;
 import io.flotilla.consensus.proto.Query;
 import io.flotilla.consensus.proto.QueryReply;
 import io.flotilla.consensus.ratis.RatisBytes;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,19 +18,24 @@ import org.apache.ratis.server.DivisionInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** On each group this server leads, proposes the expiry of the leases {@link LeaseExpiry} picks. */
+/**
+ * On each group this server leads, proposes the expiry of the leases {@link LeaseExpiry}
+ * finds due on this server's monotonic clock.
+ */
 final class LeaseExpirer {
   private static final Logger LOG = LoggerFactory.getLogger(LeaseExpirer.class);
 
   private final FleetServer server;
-  private final LongSupplier clock;
-  private final ClientId clientId = ClientId.randomId();
-  private final Map<RaftGroupId, long[]> leadership = new HashMap<>(); // {term, since}
+  private final LongSupplier monotonicClock;
+  private final ClientId clientId;
+  private final Map<RaftGroupId, LeaseExpiry> led = new ConcurrentHashMap<>();
   private final Set<RaftGroupId> inFlight = ConcurrentHashMap.newKeySet();
 
-  LeaseExpirer(FleetServer server, LongSupplier clock) {
+  /** @param clientId the id the server's state machines take for its own proposals */
+  LeaseExpirer(FleetServer server, LongSupplier monotonicClock, ClientId clientId) {
     this.server = server;
-    this.clock = clock;
+    this.monotonicClock = monotonicClock;
+    this.clientId = clientId;
   }
 
   void run() {
@@ -46,14 +50,8 @@ final class LeaseExpirer {
 
   private void check(RaftGroupId gid) throws Exception {
     DivisionInfo info = server.ratis().getDivision(gid).getInfo();
-    long now = clock.getAsLong();
     if (!info.isLeader() || !info.isLeaderReady()) {
-      leadership.remove(gid);
-      return;
-    }
-    long[] since = leadership.get(gid);
-    if (since == null || since[0] != info.getCurrentTerm()) {
-      leadership.put(gid, new long[] {info.getCurrentTerm(), now});
+      led.remove(gid);
       return;
     }
     if (inFlight.contains(gid)) {
@@ -63,8 +61,11 @@ final class LeaseExpirer {
         .query(Query.newBuilder().setLeaseList(LeaseListRequest.getDefaultInstance()).build()
             .toByteString())
         .join());
-    LeaseExpireRequest expire = LeaseExpiry.due(reply.getLeaseList().getLeasesList(), now, since[1]);
-    if (expire.getIdsCount() == 0) {
+    // Read after the list: a renewal in it has applied, so it was sent before this instant.
+    long now = monotonicClock.getAsLong();
+    LeaseExpireRequest expire = led.computeIfAbsent(gid, g -> new LeaseExpiry())
+        .due(info.getCurrentTerm(), reply.getLeaseList().getLeasesList(), now);
+    if (expire.getLeasesCount() == 0) {
       return;
     }
     inFlight.add(gid);

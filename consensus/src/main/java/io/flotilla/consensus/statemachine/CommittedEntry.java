@@ -8,8 +8,8 @@ import com.google.protobuf.ByteString;
  * @param index the log index, strictly increasing across the entries one replica applies
  * @param term the leader's term when it proposed the entry
  * @param leaderTimeMillis the proposing leader's wall clock when it proposed, in milliseconds
- *     since the epoch; the same on every replica. Not monotonic across leaders whose clocks
- *     differ: a state machine that needs monotonic time keeps the maximum it has seen.
+ *     since the epoch; the same on every replica. For diagnosis only: wall clocks step, and
+ *     differ between leaders.
  * @param command the command as the client sent it
  */
 public record CommittedEntry(long index, long term, long leaderTimeMillis, ByteString command) {}

@@ -11,9 +11,10 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>Every replica applies the same committed entries in the same order, so {@link #apply} must
  * be a pure function of the current state and the entry: it must not read the wall clock, use
- * unseeded randomness, or depend on anything outside the state machine. Time that a command
- * needs comes from {@link CommittedEntry#leaderTimeMillis()}, stamped by the leader when it
- * proposed the entry. The same classes run under Apache Ratis in an agent node and under the
+ * unseeded randomness, or depend on anything outside the state machine. Nor should it decide
+ * by {@link CommittedEntry#leaderTimeMillis()}: wall clocks step. A decision that needs time is
+ * the leader's, measured on its monotonic clock and proposed as a command that names what it
+ * measured from (as a lease expiry names the renewal it counted from). The same classes run under Apache Ratis in an agent node and under the
  * swarm simulator's own Raft, so they must not depend on either.
  *
  * <p>{@link #apply} and {@link #writeSnapshot}/{@link #restoreSnapshot} are called from one
@@ -27,9 +28,12 @@ public interface ReplicatedStateMachine {
    * must also reject invalid commands by itself: a validated command can still be invalid by
    * the time it commits.
    *
-   * @throws InvalidCommandException with a one-line reason when the command is malformed
+   * @param byLeader the leader proposes the command itself, for a duty of its own (such as
+   *     expiring leases), not on a client's behalf
+   * @throws InvalidCommandException with a one-line reason when the command is malformed, or
+   *     is one that only the leader may propose and {@code byLeader} is false
    */
-  default void validate(ByteString command) throws InvalidCommandException {}
+  default void validate(ByteString command, boolean byLeader) throws InvalidCommandException {}
 
   /** Applies one committed entry and returns the reply for the client that proposed it. */
   ByteString apply(CommittedEntry entry);

@@ -109,7 +109,7 @@ class ClientSessionsTest {
     for (Command c : new Command[] {shortId, openAboveOwn, openZero, nested}) {
       assertThat(r.apply(c).getError().getCode()).as(c.toString())
           .isEqualTo(Error.Code.INVALID_ARGUMENT);
-      Assertions.assertThatThrownBy(() -> r.sm.validate(c.toByteString()))
+      Assertions.assertThatThrownBy(() -> r.sm.validate(c.toByteString(), false))
           .isInstanceOf(InvalidCommandException.class);
     }
     assertThat(r.query(get("k")).getRange().getKvsCount()).isZero();

@@ -59,12 +59,12 @@ class CommandBatchTest {
   void theLeaderRefusesABatchWithAnInvalidOrUnbatchableCommand() {
     FleetStateMachine sm = batched.sm;
 
-    assertThatThrownBy(() -> sm.validate(batch(put("a", "1"), put("", "x")).toByteString()))
+    assertThatThrownBy(() -> sm.validate(batch(put("a", "1"), put("", "x")).toByteString(), false))
         .isInstanceOf(InvalidCommandException.class).hasMessage("key must not be empty");
-    assertThatThrownBy(() -> sm.validate(batch(put("a", "1"), grant(10_000)).toByteString()))
+    assertThatThrownBy(() -> sm.validate(batch(put("a", "1"), grant(10_000)).toByteString(), false))
         .isInstanceOf(InvalidCommandException.class)
         .hasMessage("a batch holds only put, delete and txn commands");
-    assertThatThrownBy(() -> sm.validate(batch().toByteString()))
+    assertThatThrownBy(() -> sm.validate(batch().toByteString(), false))
         .isInstanceOf(InvalidCommandException.class).hasMessage("batch is empty");
   }
 

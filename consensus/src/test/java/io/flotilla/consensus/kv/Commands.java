@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import io.flotilla.consensus.proto.Command;
 import io.flotilla.consensus.proto.Compare;
 import io.flotilla.consensus.proto.DeleteRequest;
+import io.flotilla.consensus.proto.ExpiringLease;
 import io.flotilla.consensus.proto.LeaseExpireRequest;
 import io.flotilla.consensus.proto.LeaseGrantRequest;
 import io.flotilla.consensus.proto.LeaseKeepAliveRequest;
@@ -51,12 +52,10 @@ final class Commands {
     return Command.newBuilder().setLeaseRevoke(LeaseRevokeRequest.newBuilder().setId(id)).build();
   }
 
-  static Command expire(long... ids) {
-    LeaseExpireRequest.Builder r = LeaseExpireRequest.newBuilder();
-    for (long id : ids) {
-      r.addIds(id);
-    }
-    return Command.newBuilder().setLeaseExpire(r).build();
+  /** The leader's expiry of lease {@code id}, counted from its renewal at {@code renewedIndex}. */
+  static Command expire(long id, long renewedIndex) {
+    return Command.newBuilder().setLeaseExpire(LeaseExpireRequest.newBuilder()
+        .addLeases(ExpiringLease.newBuilder().setId(id).setRenewedIndex(renewedIndex))).build();
   }
 
   /** Put {@code value} only if {@code key} still has {@code expected} (empty: absent). */

@@ -162,39 +162,42 @@ class FleetStateMachineTest {
     }
 
     @Test
-    void expiryRemovesAttachedKeysOnlyOnceTheDeadlineHasPassedInLogTime() {
+    void anExpiryOfTheLatestRenewalRemovesTheAttachedKeysAndNothingElse() {
       long lease = r.apply(grant(5000)).getLeaseGrant().getId();
       r.apply(put("presence/agent-1", "here", lease));
       r.apply(put("plan", "keep"));
 
-      r.advance(4999);
-      assertThat(r.apply(expire(lease)).getLeaseExpire().getExpiredList()).isEmpty();
-      assertThat(kv("presence/agent-1")).isNotNull();
-
-      r.advance(1);
-      assertThat(r.apply(expire(lease)).getLeaseExpire().getExpiredList()).containsExactly(lease);
+      assertThat(r.apply(expire(lease, lease)).getLeaseExpire().getExpiredList())
+          .containsExactly(lease);
       assertThat(kv("presence/agent-1")).isNull();
       assertThat(kv("plan")).isNotNull();
     }
 
     @Test
-    void keepAliveMovesTheDeadlineOneTtlPastTheEntrysTime() {
+    void aKeepAliveCommittedAfterTheLeaderDecidedWinsOverTheExpiry() {
       long lease = r.apply(grant(5000)).getLeaseGrant().getId();
-      r.advance(4000);
+      r.apply(put("presence/agent-1", "here", lease));
       r.apply(keepAlive(lease));
-      r.advance(4000);
+      long keptAliveAt = r.index;
 
-      assertThat(r.apply(expire(lease)).getLeaseExpire().getExpiredList()).isEmpty();
+      assertThat(r.apply(expire(lease, lease)).getLeaseExpire().getExpiredList()).isEmpty();
+      assertThat(kv("presence/agent-1")).isNotNull();
+      assertThat(r.apply(expire(lease, keptAliveAt)).getLeaseExpire().getExpiredList())
+          .containsExactly(lease);
     }
 
     @Test
-    void logTimeNeverRunsBackwardsWhenANewLeadersClockIsBehind() {
-      long lease = r.apply(grant(5000)).getLeaseGrant().getId();
-      r.advance(6000);
-      r.apply(put("tick", "1"));
-      r.advance(-3000); // a leader whose clock lags the last one
-
-      assertThat(r.apply(expire(lease)).getLeaseExpire().getExpiredList()).containsExactly(lease);
+    void applyReadsNoClockFromTheEntry() {
+      FleetStateMachine early = new FleetStateMachine(Limits.DEFAULT);
+      FleetStateMachine late = new FleetStateMachine(Limits.DEFAULT);
+      Command[] log = {grant(5000), put("k", "v", 1), keepAlive(1), expire(1, 3)};
+      for (int i = 0; i < log.length; i++) {
+        early.apply(new io.flotilla.consensus.statemachine.CommittedEntry(
+            i + 1, 1, 0, log[i].toByteString()));
+        late.apply(new io.flotilla.consensus.statemachine.CommittedEntry(
+            i + 1, 1, 3_600_000L * (i + 1), log[i].toByteString()));
+      }
+      assertThat(late.digest()).isEqualTo(early.digest());
     }
 
     @Test
@@ -299,10 +302,27 @@ class FleetStateMachineTest {
 
     @Test
     void theLeaderRefusesMalformedCommandsBeforeTheyReachTheLog() {
-      Assertions.assertThatThrownBy(() -> r.sm.validate(put("", "x").toByteString()))
+      Assertions.assertThatThrownBy(() -> r.sm.validate(put("", "x").toByteString(), false))
           .isInstanceOf(InvalidCommandException.class).hasMessage("key must not be empty");
-      Assertions.assertThatThrownBy(() -> r.sm.validate(grant(1).toByteString()))
+      Assertions.assertThatThrownBy(() -> r.sm.validate(grant(1).toByteString(), false))
           .isInstanceOf(InvalidCommandException.class).hasMessageContaining("lease TTL 1 ms");
+    }
+
+    @Test
+    void onlyTheLeaderMayProposeALeaseExpiryAndTheLeaderNothingElse() throws Exception {
+      Assertions.assertThatThrownBy(() -> r.sm.validate(expire(7, 7).toByteString(), false))
+          .isInstanceOf(InvalidCommandException.class)
+          .hasMessage("lease expiries are proposed only by the group's leader");
+      Assertions.assertThatThrownBy(() -> r.sm.validate(Command.newBuilder().setSession(
+              io.flotilla.consensus.proto.SessionCommand.newBuilder()
+                  .setSession(ByteString.copyFrom(new byte[16])).setSequence(1).setFirstOpen(1)
+                  .setCommand(expire(7, 7).toByteString())).build().toByteString(), false))
+          .isInstanceOf(InvalidCommandException.class)
+          .hasMessage("lease expiries are proposed only by the group's leader");
+      r.sm.validate(expire(7, 7).toByteString(), true);
+      Assertions.assertThatThrownBy(() -> r.sm.validate(put("a", "1").toByteString(), true))
+          .isInstanceOf(InvalidCommandException.class)
+          .hasMessage("the leader proposes only lease expiries, not PUT");
     }
 
     private byte[] withIndex(byte[] before, Replica replica) throws IOException {
@@ -310,7 +330,7 @@ class FleetStateMachineTest {
       FleetStateMachine copy = new FleetStateMachine(replica.sm.limits());
       copy.restoreSnapshot(new ByteArrayInputStream(before));
       copy.apply(new io.flotilla.consensus.statemachine.CommittedEntry(
-          replica.index, 1, replica.timeMillis, put("", "x").toByteString()));
+          replica.index, 1, 0, put("", "x").toByteString()));
       return snapshot(copy);
     }
   }
@@ -351,6 +371,7 @@ class FleetStateMachineTest {
   /** Applies the same random mix of every command kind to each replica. */
   static void randomWorkload(Random random, int commands, Replica... replicas) {
     long lastLease = 0;
+    long lastRenewal = 0;
     for (int i = 0; i < commands; i++) {
       String key = "k" + random.nextInt(40);
       Command c = switch (random.nextInt(8)) {
@@ -360,14 +381,15 @@ class FleetStateMachineTest {
         case 4 -> cas(key, "v" + random.nextInt(5), "w" + i);
         case 5 -> grant(1000 + random.nextInt(5000));
         case 6 -> keepAlive(lastLease);
-        default -> expire(lastLease);
+        default -> expire(lastLease, lastRenewal - random.nextInt(2));
       };
-      long advance = random.nextInt(500);
       for (Replica replica : replicas) {
-        replica.advance(advance);
         CommandReply reply = replica.apply(c);
         if (reply.hasLeaseGrant()) {
           lastLease = reply.getLeaseGrant().getId();
+        }
+        if (reply.hasLeaseGrant() || reply.hasLeaseKeepAlive()) {
+          lastRenewal = replica.index;
         }
       }
     }

@@ -8,11 +8,10 @@ import io.flotilla.consensus.proto.Query;
 import io.flotilla.consensus.proto.QueryReply;
 import io.flotilla.consensus.statemachine.CommittedEntry;
 
-/** Drives one {@link FleetStateMachine} the way the log does: index by index, with log time. */
+/** Drives one {@link FleetStateMachine} the way the log does: index by index. */
 final class Replica {
   final FleetStateMachine sm;
   long index;
-  long timeMillis = 1_000_000;
 
   Replica(Limits limits) {
     this(new FleetStateMachine(limits));
@@ -29,7 +28,7 @@ final class Replica {
   CommandReply apply(ByteString bytes) {
     try {
       return CommandReply.parseFrom(
-          sm.apply(new CommittedEntry(++index, 1, timeMillis, bytes)));
+          sm.apply(new CommittedEntry(++index, 1, 0, bytes)));
     } catch (InvalidProtocolBufferException e) {
       throw new AssertionError(e);
     }
@@ -41,9 +40,5 @@ final class Replica {
     } catch (InvalidProtocolBufferException e) {
       throw new AssertionError(e);
     }
-  }
-
-  void advance(long millis) {
-    timeMillis += millis;
   }
 }

@@ -67,10 +67,6 @@ class SignedProposalsTest {
       return first;
     }
 
-    void advance(long millis) {
-      replicas.forEach(r -> r.advance(millis));
-    }
-
     void assertSameState() {
       var digest = replicas.get(0).sm.digest();
       for (Replica r : replicas) {
@@ -333,8 +329,7 @@ class SignedProposalsTest {
     long lease = g.apply(signed("drone-7", 2, grant(1000), drone7)).getLeaseGrant().getId();
     g.apply(signed("drone-7", 3, put("k", "v", lease), drone7));
 
-    g.advance(1001);
-    CommandReply expired = g.apply(expire(lease));
+    CommandReply expired = g.apply(expire(lease, lease));
 
     assertThat(expired.getLeaseExpire().getExpiredList()).containsExactly(lease);
     assertThat(g.has("k")).isFalse();
@@ -360,13 +355,13 @@ class SignedProposalsTest {
     FleetStateMachine sm = new FleetStateMachine(GROUP, Limits.DEFAULT, true);
 
     assertThatCode(() -> sm.validate(signed("drone-7", 1, put("a", "1"), stranger)
-        .toByteString())).doesNotThrowAnyException();
+        .toByteString(), false)).doesNotThrowAnyException();
     assertThat(catchThrowable(() -> sm.validate(
-        signed("drone-7", 1, put("", "1"), drone7).toByteString())))
+        signed("drone-7", 1, put("", "1"), drone7).toByteString(), false)))
         .hasMessage("key must not be empty");
     assertThat(catchThrowable(() -> sm.validate(
         Command.newBuilder().setEnroll(EnrollAgentRequest.newBuilder().setAgent("drone-7")
-            .setPublicKey(ByteString.copyFromUtf8("not a key"))).build().toByteString())))
+            .setPublicKey(ByteString.copyFromUtf8("not a key"))).build().toByteString(), false)))
         .hasMessageStartingWith("public key is not an Ed25519 key");
   }
 

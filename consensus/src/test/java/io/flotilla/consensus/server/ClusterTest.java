@@ -126,44 +126,6 @@ class ClusterTest {
   }
 
   @Test
-  void anExpiredLeaseRemovesItsKeysOnEveryReplica() throws Exception {
-    try (LocalFleet fleet = LocalFleet.start(dir, GROUP, 3);
-        FleetClient client = fleet.client(WAIT)) {
-      fleet.awaitLeader(WAIT);
-      long lease = client.grantLease(Duration.ofSeconds(1)).getId();
-      client.put(PutRequest.newBuilder().setKey(utf8("presence/drone-7"))
-          .setValue(utf8("battery=81")).setLease(lease).build());
-      client.put("plan", "survey north field");
-
-      await().atMost(WAIT).until(() -> client.get("presence/drone-7").isEmpty());
-
-      Replicas.awaitIdentical(fleet, WAIT);
-      for (FleetServer s : fleet.servers()) {
-        assertThat(localKeys(s)).as(s.id()).containsExactly("plan");
-      }
-      assertThatThrownBy(() -> client.keepAlive(lease))
-          .isInstanceOfSatisfying(FleetException.class,
-              e -> assertThat(e.code()).isEqualTo(FleetException.Code.LEASE_NOT_FOUND));
-    }
-  }
-
-  @Test
-  void aLeaseKeptAliveOutlivesItsTtl() throws Exception {
-    try (LocalFleet fleet = LocalFleet.start(dir, GROUP, 3);
-        FleetClient client = fleet.client(WAIT)) {
-      fleet.awaitLeader(WAIT);
-      long lease = client.grantLease(Duration.ofSeconds(1)).getId();
-      client.put(PutRequest.newBuilder().setKey(utf8("presence/drone-1"))
-          .setValue(utf8("ok")).setLease(lease).build());
-      for (int i = 0; i < 10; i++) {
-        Thread.sleep(300);
-        client.keepAlive(lease);
-      }
-      assertThat(client.get("presence/drone-1")).isPresent();
-    }
-  }
-
-  @Test
   void aWatchSeesEveryEventExactlyOnceAndInOrderAcrossALeaderChange() throws Exception {
     try (LocalFleet fleet = LocalFleet.start(dir, GROUP, 3);
         FleetClient writer = fleet.client(WAIT);
@@ -434,15 +396,6 @@ class ClusterTest {
             PutRequest.newBuilder().setKey(utf8(key)).setValue(utf8(agent))))
         .addFailure(RequestOp.newBuilder().setRange(RangeRequest.newBuilder().setKey(utf8(key))))
         .build();
-  }
-
-  private static List<String> localKeys(FleetServer s) throws Exception {
-    var reply = io.flotilla.consensus.proto.QueryReply.parseFrom(s.stateMachine(GROUP).query(
-        io.flotilla.consensus.proto.Query.newBuilder().setRange(
-            RangeRequest.newBuilder().setKey(ByteString.EMPTY).setPrefix(true)).build()
-            .toByteString()).join());
-    return reply.getRange().getKvsList().stream().map(KeyValue::getKey)
-        .map(ByteString::toStringUtf8).toList();
   }
 
   private static String otherThan(LocalFleet fleet, String... ids) {

@@ -7,9 +7,7 @@ import io.flotilla.consensus.kv.LeaseExpiry;
 import io.flotilla.consensus.kv.Limits;
 import io.flotilla.consensus.proto.Command;
 import io.flotilla.consensus.proto.LeaseExpireRequest;
-import io.flotilla.consensus.proto.LeaseInfo;
 import io.flotilla.consensus.proto.LeaseListRequest;
-import io.flotilla.consensus.proto.LeaseListResponse;
 import io.flotilla.consensus.proto.Query;
 import io.flotilla.consensus.proto.QueryReply;
 import io.flotilla.consensus.statemachine.CommittedEntry;
@@ -63,8 +61,11 @@ public final class Member {
   private long checkedCommit;
   private boolean leading;
   private long timerAt = RaftNode.NEVER;
+  private LeaseExpiry leaseExpiry;
   private long expiryProposed;
-  private long nextExpiryDue;
+  /** The applied index and term at the last read of the lease list. */
+  private long leasesReadAt = -1;
+  private long leasesReadInTerm = -1;
 
   private record Proposal(long entryId, long proposedAt, ClientRequest request) {}
 
@@ -168,7 +169,8 @@ public final class Member {
     checkedCommit = 0;
     leading = false;
     timerAt = RaftNode.NEVER;
-    nextExpiryDue = 0;
+    leaseExpiry = new LeaseExpiry();
+    leasesReadAt = -1;
     node.start(k.now());
     afterStep();
   }
@@ -343,8 +345,11 @@ public final class Member {
   }
 
   private void proposeDueExpiries() {
-    long now = context.kernel().now();
-    if (expiryProposed > applied || node.clockMillis(now) < nextExpiryDue) {
+    long clock = node.monotonicMillis(context.kernel().now());
+    // Until an entry applies, the leases and their renewals are as last read: nothing can fall
+    // due before the earliest deadline already known.
+    if (expiryProposed > applied || (applied == leasesReadAt && node.term() == leasesReadInTerm
+        && clock < leaseExpiry.nextDueMillis())) {
       return;
     }
     QueryReply leases;
@@ -354,18 +359,11 @@ public final class Member {
     } catch (InvalidProtocolBufferException e) {
       throw new IllegalStateException("the state machine wrote a malformed reply", e);
     }
-    LeaseListResponse list = leases.getLeaseList();
-    long clock = node.clockMillis(now);
-    long since = node.clockMillis(node.leaderSince());
-    LeaseExpireRequest due = LeaseExpiry.due(list.getLeasesList(), clock, since);
-    // Nothing can fall due before the earliest current lease, or a new one of the shortest
-    // TTL: keep-alives only push deadlines later. Until then the lease list need not be read.
-    nextExpiryDue = clock + LIMITS.minLeaseTtlMillis();
-    for (LeaseInfo lease : list.getLeasesList()) {
-      nextExpiryDue = Math.min(nextExpiryDue,
-          Math.max(lease.getDeadlineMillis(), since + lease.getTtlMillis()));
-    }
-    if (due.getIdsCount() > 0
+    leasesReadAt = applied;
+    leasesReadInTerm = node.term();
+    LeaseExpireRequest due = leaseExpiry.due(node.term(), leases.getLeaseList().getLeasesList(),
+        clock);
+    if (due.getLeasesCount() > 0
         && propose(Command.newBuilder().setLeaseExpire(due).build().toByteString(), null)) {
       expiryProposed = node.log().lastIndex();
     }

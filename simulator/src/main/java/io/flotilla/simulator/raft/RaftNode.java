@@ -76,7 +76,6 @@ public class RaftNode {
   private long quorumCheckDue = NEVER;
   private int transferee = NONE;
   private long transferDeadline = NEVER;
-  private long leaderSince;
 
   public RaftNode(Setup setup) {
     this.self = setup.self();
@@ -157,11 +156,6 @@ public class RaftNode {
 
   public RaftLog log() {
     return log;
-  }
-
-  /** When this node last became leader, in virtual microseconds. */
-  public long leaderSince() {
-    return leaderSince;
   }
 
   /** The committed entry at {@code index}, as the caller should apply it. */
@@ -359,9 +353,17 @@ public class RaftNode {
 
   /**
    * This node's wall clock in milliseconds at virtual time {@code now}: a leader stamps its
-   * entries with it and decides lease expiry by it. Perfect unless a test says otherwise.
+   * entries with it. Perfect unless a test says otherwise.
    */
   public long clockMillis(long now) {
+    return now / 1000;
+  }
+
+  /**
+   * This node's monotonic clock in milliseconds at virtual time {@code now}: a leader measures
+   * lease TTLs on it. Perfect unless a test says otherwise.
+   */
+  public long monotonicMillis(long now) {
     return now / 1000;
   }
 
@@ -443,7 +445,6 @@ public class RaftNode {
   private void becomeLeader(long now) {
     role = Role.LEADER;
     leader = self;
-    leaderSince = now;
     electionDeadline = NEVER;
     transferee = NONE;
     transferDeadline = NEVER;

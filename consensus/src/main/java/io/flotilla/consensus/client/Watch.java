@@ -9,6 +9,11 @@ import java.util.concurrent.TimeUnit;
  * A running watch: long-polls the group's committed event history, resuming from the next
  * revision after every reply, so leader changes and lost replies neither skip nor repeat an
  * event. Close it to stop.
+ *
+ * <p>It ends by itself only through {@link WatchListener#onError}: when its start revision was
+ * compacted, the request is invalid, or the listener threw (then {@code INTERNAL}, with the
+ * listener's exception as the cause). {@link #nextRevision()} is then the first revision not
+ * delivered, so a new watch from there misses nothing.
  */
 public final class Watch implements AutoCloseable {
   private static final int POLL_WAIT_MILLIS = 1000;
@@ -61,7 +66,14 @@ public final class Watch implements AutoCloseable {
           }
           WatchPollResponse r = reply.getWatchPoll();
           if (r.getEventsCount() > 0) {
-            listener.onEvents(r.getEventsList());
+            try {
+              listener.onEvents(r.getEventsList());
+            } catch (RuntimeException e) {
+              closed = true;
+              listener.onError(new FleetException(FleetException.Code.INTERNAL,
+                  "watch listener failed at revision " + nextRevision + ": " + e.getMessage(), e));
+              return;
+            }
           }
           nextRevision = r.getNextRevision();
           poll();

@@ -11,6 +11,10 @@ import java.util.List;
 public interface WatchListener {
   void onEvents(List<Event> events);
 
-  /** The watch ended for good (for example its start revision was compacted). */
+  /**
+   * The watch ended for good: its start revision was compacted ({@code COMPACTED}), the
+   * request was refused ({@code INVALID_ARGUMENT}), or {@link #onEvents} threw ({@code
+   * INTERNAL}, caused by what it threw).
+   */
   default void onError(FleetException error) {}
 }

@@ -5,6 +5,7 @@ import io.flotilla.consensus.client.FleetClient;
 import io.flotilla.consensus.client.FleetException;
 import io.flotilla.consensus.client.ReadConsistency;
 import io.flotilla.consensus.client.Watch;
+import io.flotilla.consensus.client.WatchListener;
 import io.flotilla.consensus.proto.Compare;
 import io.flotilla.consensus.proto.Event;
 import io.flotilla.consensus.proto.KeyValue;
@@ -15,7 +16,11 @@ import io.flotilla.consensus.proto.RequestOp;
 import io.flotilla.consensus.proto.TxnRequest;
 import io.flotilla.consensus.proto.TxnResponse;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -117,33 +122,67 @@ public final class Election {
     return new Leadership(this, key, createRevision, leaseId);
   }
 
+  /**
+   * Waits for {@code key} to be deleted after revision {@code seenAt}.
+   *
+   * @return true once it was deleted, or once the watch can no longer tell (the history from
+   *     {@code seenAt} was compacted): either way the caller looks at the candidates again;
+   *     false if {@code nanos} ran out first
+   */
   private boolean awaitDeletion(ByteString key, long seenAt, long nanos)
       throws InterruptedException {
-    CountDownLatch gone = new CountDownLatch(1);
-    try (Watch ignored = client.watch(key.toStringUtf8(), false, seenAt + 1, events -> {
-      if (events.stream().anyMatch(e -> e.getType() == Event.Type.DELETE)) {
-        gone.countDown();
+    CountDownLatch woken = new CountDownLatch(1);
+    AtomicReference<FleetException> ended = new AtomicReference<>();
+    try (Watch ignored = client.watch(key, false, seenAt + 1, new WatchListener() {
+      @Override
+      public void onEvents(List<Event> events) {
+        if (events.stream().anyMatch(e -> e.getType() == Event.Type.DELETE)) {
+          woken.countDown();
+        }
+      }
+
+      @Override
+      public void onError(FleetException error) {
+        ended.set(error);
+        woken.countDown();
       }
     })) {
-      return gone.await(nanos, TimeUnit.NANOSECONDS);
+      boolean woke = woken.await(nanos, TimeUnit.NANOSECONDS);
+      FleetException error = ended.get();
+      if (error != null && error.code() != FleetException.Code.COMPACTED) {
+        throw error;
+      }
+      return woke;
     }
   }
 
   /** The current holder's key and proclaimed value, if anyone holds the role. */
   public Optional<KeyValue> leader() {
-    return holder(candidates());
+    return holder(candidates().getKvsList());
   }
 
   /**
    * Calls {@code onChange} with the holder now, then each time the holder or its proclaimed
-   * value changes. Close the returned watch to stop.
+   * value changes, in revision order. Close the returned watch to stop.
+   *
+   * <p>The holder is worked out from the candidates' events alone: nothing is read on the
+   * client's watch thread, where a read's own retries would wait behind it.
    */
   public Watch observe(Consumer<Optional<KeyValue>> onChange) {
     RangeResponse now = candidates();
-    AtomicReference<Optional<KeyValue>> last = new AtomicReference<>(holder(now));
+    Map<ByteString, KeyValue> byKey = new HashMap<>();
+    now.getKvsList().forEach(kv -> byKey.put(kv.getKey(), kv));
+    AtomicReference<Optional<KeyValue>> last = new AtomicReference<>(holder(byKey.values()));
     onChange.accept(last.get());
-    return client.watch(prefix.toStringUtf8(), true, now.getRevision() + 1, events -> {
-      Optional<KeyValue> holder = leader();
+    return client.watch(prefix, true, now.getRevision() + 1, events -> {
+      for (Event e : events) {
+        if (e.getType() == Event.Type.DELETE) {
+          byKey.remove(e.getKv().getKey());
+        } else {
+          byKey.put(e.getKv().getKey(), e.getKv());
+        }
+      }
+      Optional<KeyValue> holder = holder(byKey.values());
       Optional<KeyValue> previous = last.getAndSet(holder);
       if (!sameHolder(previous, holder)) {
         onChange.accept(holder);
@@ -161,8 +200,8 @@ public final class Election {
         ReadConsistency.LINEARIZABLE);
   }
 
-  private static Optional<KeyValue> holder(RangeResponse candidates) {
-    return candidates.getKvsList().stream().min(Comparator.comparingLong(KeyValue::getCreateRevision));
+  private static Optional<KeyValue> holder(Collection<KeyValue> candidates) {
+    return candidates.stream().min(Comparator.comparingLong(KeyValue::getCreateRevision));
   }
 
   FleetClient client() {

@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -279,7 +278,6 @@ public final class FleetServer implements Closeable {
     RaftPeerId leader = info.getLeaderId();
     String leaderId = leader == null ? "" : leader.toString();
     RoleInfoProto role = info.getRoleInfoProto();
-    long maxTimeout = config.profile.electionTimeoutMax().toMillis();
     if (info.isLeader()) {
       // Each voter's time since it last answered, this leader's own being 0.
       List<Long> ages = new ArrayList<>();
@@ -293,13 +291,8 @@ public final class FleetServer implements Closeable {
           ages.set(i, f.getLastRpcElapsedTimeMs());
         }
       }
-      Collections.sort(ages);
-      int heard = (int) ages.stream().filter(a -> a <= maxTimeout).count();
-      // A new leader has just won a majority's votes (Ratis trusts it as long, too).
-      long majorityAge = role.getRoleElapsedTimeMs() < maxTimeout ? 0
-          : ages.isEmpty() ? -1 : ages.get(ages.size() / 2);
-      return new QuorumView.Look(info.getCurrentRole().name(), leaderId,
-          majorityAge == Long.MAX_VALUE ? -1 : majorityAge, member, voters.size(), heard);
+      return QuorumView.Look.ofLeader(leaderId, ages, role.getRoleElapsedTimeMs(), member,
+          config.profile);
     }
     long contact = leader != null && role.hasFollowerInfo()
         ? role.getFollowerInfo().getLeaderInfo().getLastRpcElapsedTimeMs() : -1;

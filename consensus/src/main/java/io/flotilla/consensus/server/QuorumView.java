@@ -1,6 +1,9 @@
 package io.flotilla.consensus.server;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -64,7 +67,28 @@ public final class QuorumView {
    *     longest election timeout; -1 on other members
    */
   public record Look(String role, String leaderId, long contactAgeMillis, boolean member,
-      int voters, int votersHeard) {}
+      int voters, int votersHeard) {
+
+    /**
+     * A look at a leader.
+     *
+     * @param voterAgesMillis for each voter, how long ago it last answered this leader (0 for
+     *     the leader itself, {@code Long.MAX_VALUE} if never)
+     * @param leaderForMillis how long the member has led
+     */
+    public static Look ofLeader(String leaderId, List<Long> voterAgesMillis,
+        long leaderForMillis, boolean member, TuningProfile profile) {
+      long maxTimeout = profile.electionTimeoutMax().toMillis();
+      List<Long> ages = new ArrayList<>(voterAgesMillis);
+      Collections.sort(ages);
+      int heard = (int) ages.stream().filter(a -> a <= maxTimeout).count();
+      // A new leader has just won a majority's votes (Ratis trusts it as long, too).
+      long majorityAge = leaderForMillis < maxTimeout ? 0
+          : ages.isEmpty() ? -1 : ages.get(ages.size() / 2);
+      return new Look("LEADER", leaderId, majorityAge == Long.MAX_VALUE ? -1 : majorityAge,
+          member, ages.size(), heard);
+    }
+  }
 
   /**
    * The judgement after one look.

@@ -63,8 +63,9 @@ public final class QuorumView {
    *     quorum, as far as this look shows; -1 when it shows no contact
    * @param member whether the member is in the group's configuration as it knows it
    * @param voters voters in that configuration
-   * @param votersHeard on a leader, the voters (itself included) that answered it within the
-   *     longest election timeout; -1 on other members
+   * @param votersHeard on a leader, the voters (itself included) that answered it recently
+   *     enough that none of them can have voted for another leader yet ({@link #ofLeader});
+   *     -1 on other members
    */
   public record Look(String role, String leaderId, long contactAgeMillis, boolean member,
       int voters, int votersHeard) {
@@ -79,9 +80,13 @@ public final class QuorumView {
     public static Look ofLeader(String leaderId, List<Long> voterAgesMillis,
         long leaderForMillis, boolean member, TuningProfile profile) {
       long maxTimeout = profile.electionTimeoutMax().toMillis();
+      // A follower that heard from this leader less than its election timeout ago cannot have
+      // voted for another yet; the shortest timeout bounds them all, less a tenth (as Ratis's
+      // own leader lease) for the time an answer takes to come back.
+      long trusted = profile.electionTimeoutMin().toMillis() * 9 / 10;
       List<Long> ages = new ArrayList<>(voterAgesMillis);
       Collections.sort(ages);
-      int heard = (int) ages.stream().filter(a -> a <= maxTimeout).count();
+      int heard = (int) ages.stream().filter(a -> a <= trusted).count();
       // A new leader has just won a majority's votes (Ratis trusts it as long, too).
       long majorityAge = leaderForMillis < maxTimeout ? 0
           : ages.isEmpty() ? -1 : ages.get(ages.size() / 2);

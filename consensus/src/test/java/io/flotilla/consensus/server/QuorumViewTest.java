@@ -98,6 +98,19 @@ class QuorumViewTest {
   }
 
   @Test
+  void aLeaderCountsOnlyVotersThatAnsweredWithinTheShortestElectionTimeout() {
+    // Past the shortest timeout the followers may have elected another leader already (on
+    // radio, after 1 s of silence, well before the 2 s longest).
+    QuorumView.Look look = QuorumView.Look.ofLeader("agent-3",
+        java.util.List.of(0L, 1_200L, Long.MAX_VALUE), 60_000, true, TuningProfile.RADIO);
+
+    assertThat(look.votersHeard()).isEqualTo(1);
+    assertThat(view.judge("squad-1", look, 5_000 * MS).leadsWithQuorum()).isFalse();
+    assertThat(QuorumView.Look.ofLeader("agent-3", java.util.List.of(0L, 850L, Long.MAX_VALUE),
+        60_000, true, TuningProfile.RADIO).votersHeard()).isEqualTo(2);
+  }
+
+  @Test
   void aLeaderThatLostItsMajorityNoLongerLeadsWithQuorumAndLosesQuorumAfterTheWindow() {
     view.judge("squad-1", new QuorumView.Look("LEADER", "agent-3", 0, true, 3, 3), 5_000 * MS);
     QuorumView.Look lost = new QuorumView.Look("LEADER", "agent-3", -1, true, 3, 1);

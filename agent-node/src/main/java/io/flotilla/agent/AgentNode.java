@@ -73,6 +73,12 @@ public final class AgentNode implements Closeable {
   private final AgentConfig config;
   private final FleetServer server;
   private final Map<String, FleetClient> clients = new LinkedHashMap<>();
+  /**
+   * Clients of the councils this node forwards to without being a member: one per council,
+   * shared by every route to it. An agent's signed proposals to a group carry one sequence,
+   * which only one client can keep in order.
+   */
+  private final Map<String, FleetClient> councilClients = new LinkedHashMap<>();
   private final ScheduledExecutorService timer;
   /** Presence and voter management: blocking group calls, kept off the monitor's thread. */
   private final ScheduledExecutorService duties;
@@ -173,16 +179,22 @@ public final class AgentNode implements Closeable {
         duties.scheduleWithFixedDelay(steward::tick, 1, 1, TimeUnit.SECONDS);
       }
       for (Map.Entry<String, Forwarding> f : config.forwarding().entrySet()) {
-        FleetClient.Builder council = FleetClient.builder(f.getValue().council())
-            .timeout(deadline).attemptTimeout(config.profile().attemptTimeout());
-        if (trust != null) {
-          council.tls(trust.raft());
-        }
-        if (config.identityKey() != null) {
-          council.signer(config.id(), config.identityKey());
-        }
+        FleetGroup councilGroup = f.getValue().council();
+        FleetClient council = clients.containsKey(councilGroup.name())
+            ? clients.get(councilGroup.name())
+            : councilClients.computeIfAbsent(councilGroup.name(), name -> {
+              FleetClient.Builder client = FleetClient.builder(councilGroup)
+                  .timeout(deadline).attemptTimeout(config.profile().attemptTimeout());
+              if (trust != null) {
+                client.tls(trust.raft());
+              }
+              if (config.identityKey() != null) {
+                client.signer(config.id(), config.identityKey());
+              }
+              return client.build();
+            });
         ForwardingLoop loop = new ForwardingLoop(f.getKey(), server, f.getValue(),
-            clients.get(f.getKey()), council.build()).start();
+            clients.get(f.getKey()), council).start();
         forwarding.add(loop);
         Tags tags = Tags.of("group", f.getKey());
         nodeMetrics[0].exposeCount("flotilla_forwarded", "Changes this node forwarded between "
@@ -236,6 +248,7 @@ public final class AgentNode implements Closeable {
           config.metricsAddress().port()), nodeMetrics[0], monitor);
     } catch (IOException | RuntimeException e) {
       forwarding.forEach(ForwardingLoop::close);
+      councilClients.values().forEach(FleetClient::close);
       clients.values().forEach(FleetClient::close);
       server.close();
       throw e;
@@ -306,6 +319,7 @@ public final class AgentNode implements Closeable {
   @Override
   public void close() throws IOException {
     forwarding.forEach(ForwardingLoop::close);
+    councilClients.values().forEach(FleetClient::close);
     duties.shutdownNow();
     try {
       duties.awaitTermination(1, TimeUnit.SECONDS);

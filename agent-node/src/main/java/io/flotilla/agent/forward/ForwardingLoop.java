@@ -27,7 +27,6 @@ public final class ForwardingLoop implements Closeable {
   private final FleetServer server;
   private final Forwarding forwarding;
   private final List<Forwarder> forwarders = new ArrayList<>();
-  private final FleetClient councilClient;
   private final AtomicLong forwarded = new AtomicLong();
   private final AtomicLong failures = new AtomicLong();
   private final Thread thread;
@@ -35,7 +34,8 @@ public final class ForwardingLoop implements Closeable {
 
   /**
    * @param squadClient the node's client of the squad
-   * @param councilClient a client of the council, closed with this loop
+   * @param councilClient the node's client of the council, the one it signs all its council
+   *     proposals through (the loop does not close it)
    */
   public ForwardingLoop(String squad, FleetServer server, Forwarding forwarding,
       FleetClient squadClient, FleetClient councilClient) {
@@ -50,7 +50,6 @@ public final class ForwardingLoop implements Closeable {
       forwarders.add(new Forwarder(Route.down(forwarding.council().name(), forwarding.down()),
           councilClient, squadClient, forwarding.batch(), Duration.ZERO));
     }
-    this.councilClient = councilClient;
     this.thread = new Thread(this::run, "flotilla-forward-" + squad);
     thread.setDaemon(true);
   }
@@ -113,6 +112,5 @@ public final class ForwardingLoop implements Closeable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    councilClient.close();
   }
 }

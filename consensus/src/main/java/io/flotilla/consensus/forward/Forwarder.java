@@ -15,7 +15,10 @@ import io.flotilla.consensus.proto.RequestOp;
 import io.flotilla.consensus.proto.TxnRequest;
 import io.flotilla.consensus.proto.WatchPollResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Copies one {@link Route} from a source group to a target group in batches, exactly once.
@@ -29,8 +32,9 @@ import java.util.List;
  * from the target's cursor with the source's backlog.
  *
  * <p>Values are copied without their leases (the target does not hold the source's leases).
- * When the source no longer keeps the events after the cursor (its history is bounded), the
- * current values under the prefix are copied instead and deletions in the gap are not.
+ * When the source no longer keeps the events after the cursor (its history is bounded, and
+ * starts afresh on a member restarted from a snapshot), the target's copy is made equal to the
+ * source's current values instead, deletions included, still conditional on the cursor.
  */
 public final class Forwarder {
   /**
@@ -38,6 +42,8 @@ public final class Forwarder {
    * cursor moves on with no batch, so it never falls out of the source's bounded history.
    */
   private static final long MAX_IDLE_LAG = 1000;
+  /** A cursor that starts so marks a resync in progress (see {@link #resync}). */
+  private static final ByteString RESYNC = ByteString.copyFromUtf8("resync:");
 
   private final Route route;
   private final FleetClient source;
@@ -77,44 +83,83 @@ public final class Forwarder {
     ByteString cursorKey = ByteString.copyFromUtf8(route.cursorKey());
     ByteString cursor = target.get(route.cursorKey(), ReadConsistency.LINEARIZABLE)
         .map(KeyValue::getValue).orElse(ByteString.EMPTY);
+    if (cursor.startsWith(RESYNC)) {
+      return resync(cursorKey, cursor);
+    }
     long from = cursor.isEmpty() ? 1 : Long.parseLong(cursor.toStringUtf8());
-    TxnRequest.Builder txn = TxnRequest.newBuilder().addCompare(Compare.newBuilder()
-        .setKey(cursorKey).setResult(Compare.Result.EQUAL).setValue(cursor));
-    long next;
-    int copied;
+    WatchPollResponse events;
     try {
-      WatchPollResponse events = source.events(route.fromPrefix(), from, batch, wait);
-      for (Event e : events.getEventsList()) {
-        txn.addSuccess(copy(e));
-      }
-      next = events.getNextRevision();
-      copied = events.getEventsCount();
+      events = source.events(route.fromPrefix(), from, batch, wait);
     } catch (FleetException e) {
       if (e.code() != FleetException.Code.COMPACTED) {
         throw e;
       }
-      RangeResponse all = source.range(RangeRequest.newBuilder()
-          .setKey(ByteString.copyFromUtf8(route.fromPrefix())).setPrefix(true).build(),
-          ReadConsistency.LINEARIZABLE);
-      // Current values may be copied more than once, so all but the last batch go ahead of
-      // the conditional one.
-      List<KeyValue> kvs = all.getKvsList();
-      int last = Math.max(0, kvs.size() - batch);
-      for (int i = 0; i < last; i += batch) {
-        TxnRequest.Builder chunk = TxnRequest.newBuilder();
-        kvs.subList(i, Math.min(i + batch, last)).forEach(kv -> chunk.addSuccess(put(kv)));
-        target.txn(chunk.build());
-      }
-      kvs.subList(last, kvs.size()).forEach(kv -> txn.addSuccess(put(kv)));
-      next = all.getRevision() + 1;
-      copied = kvs.size();
+      return resync(cursorKey, cursor);
     }
-    if (copied == 0 && next - from < MAX_IDLE_LAG) {
+    long next = events.getNextRevision();
+    if (events.getEventsCount() == 0 && next - from < MAX_IDLE_LAG) {
       return 0;
     }
-    txn.addSuccess(RequestOp.newBuilder().setPut(PutRequest.newBuilder().setKey(cursorKey)
-        .setValue(ByteString.copyFromUtf8(Long.toString(next)))));
-    return target.txn(txn.build()).getSucceeded() ? copied : 0;
+    TxnRequest.Builder txn = conditional(cursorKey, cursor);
+    for (Event e : events.getEventsList()) {
+      txn.addSuccess(copy(e));
+    }
+    txn.addSuccess(moveCursor(cursorKey, Long.toString(next)));
+    return target.txn(txn.build()).getSucceeded() ? events.getEventsCount() : 0;
+  }
+
+  /**
+   * Makes the target's copy equal to the source's current values when the events after the
+   * cursor are gone: puts every current value and deletes every copied key the source no
+   * longer has, in transactions that each hold the cursor to what the previous one left, so a
+   * forwarder that fell behind writes nothing. A resync cut short leaves a marker as cursor,
+   * and the next call starts it again from the source's values then.
+   *
+   * @return the number of puts and deletes applied; 0 if another forwarder moved the cursor
+   */
+  private int resync(ByteString cursorKey, ByteString cursor) {
+    RangeResponse all = source.range(RangeRequest.newBuilder()
+        .setKey(ByteString.copyFromUtf8(route.fromPrefix())).setPrefix(true).build(),
+        ReadConsistency.LINEARIZABLE);
+    List<RequestOp> ops = new ArrayList<>();
+    Set<ByteString> current = new HashSet<>();
+    for (KeyValue kv : all.getKvsList()) {
+      ops.add(put(kv));
+      current.add(retarget(kv.getKey()));
+    }
+    for (KeyValue copied : target.range(RangeRequest.newBuilder()
+        .setKey(ByteString.copyFromUtf8(route.toPrefix())).setPrefix(true).setKeysOnly(true)
+        .build(), ReadConsistency.LINEARIZABLE).getKvsList()) {
+      if (!current.contains(copied.getKey())) {
+        ops.add(RequestOp.newBuilder().setDelete(DeleteRequest.newBuilder()
+            .setKey(copied.getKey())).build());
+      }
+    }
+    ByteString expected = cursor;
+    int chunks = Math.max(1, (ops.size() + batch - 1) / batch);
+    for (int i = 0; i < chunks; i++) {
+      boolean last = i == chunks - 1;
+      String moved = last ? Long.toString(all.getRevision() + 1)
+          : RESYNC.toStringUtf8() + all.getRevision() + "/" + (i + 1);
+      TxnRequest.Builder txn = conditional(cursorKey, expected);
+      ops.subList(i * batch, Math.min(ops.size(), (i + 1) * batch)).forEach(txn::addSuccess);
+      txn.addSuccess(moveCursor(cursorKey, moved));
+      if (!target.txn(txn.build()).getSucceeded()) {
+        return 0;
+      }
+      expected = ByteString.copyFromUtf8(moved);
+    }
+    return ops.size();
+  }
+
+  private static TxnRequest.Builder conditional(ByteString cursorKey, ByteString cursor) {
+    return TxnRequest.newBuilder().addCompare(Compare.newBuilder()
+        .setKey(cursorKey).setResult(Compare.Result.EQUAL).setValue(cursor));
+  }
+
+  private static RequestOp moveCursor(ByteString cursorKey, String value) {
+    return RequestOp.newBuilder().setPut(PutRequest.newBuilder().setKey(cursorKey)
+        .setValue(ByteString.copyFromUtf8(value))).build();
   }
 
   private RequestOp copy(Event e) {

@@ -169,6 +169,36 @@ class ForwarderTest {
   }
 
   @Test
+  void aDeletionInTheCompactedGapIsForwardedToo() throws Exception {
+    try (LocalFleet squad = LocalFleet.start(dir.resolve("s"), "squad-1", 3,
+            b -> b.limits(Limits.DEFAULT.withWatchHistory(10)));
+        LocalFleet council = LocalFleet.start(dir.resolve("c"), "council", 3);
+        FleetClient s = squad.client(WAIT);
+        FleetClient c = council.client(WAIT)) {
+      for (int i = 0; i < 6; i++) {
+        s.put("decisions/task-" + i, "v" + i);
+      }
+      Forwarder up = new Forwarder(Route.up("squad-1", "decisions/"), s, c, 4, POLL);
+      drain(up, new AtomicInteger());
+      assertThat(prefix(c, "squads/squad-1/")).containsKey("squads/squad-1/decisions/task-3");
+
+      s.delete("decisions/task-3");
+      for (int i = 0; i < 20; i++) {
+        s.put("decisions/task-" + (i % 3), "w" + i);
+      }
+      drain(up, new AtomicInteger());
+
+      assertThat(prefix(c, "squads/squad-1/")).isEqualTo(rerooted(prefix(s, "decisions/"),
+          "decisions/", "squads/squad-1/decisions/"));
+      assertThat(prefix(c, "squads/squad-1/")).doesNotContainKey("squads/squad-1/decisions/task-3");
+      s.put("decisions/task-9", "after the resync");
+      drain(up, new AtomicInteger());
+      assertThat(prefix(c, "squads/squad-1/")).containsEntry("squads/squad-1/decisions/task-9",
+          "after the resync");
+    }
+  }
+
+  @Test
   void aRouteMayNotWriteWhereCursorsAreKept() {
     assertThatThrownBy(() -> new Route("up", "a/", "_flotilla/forward/x/", "_flotilla/forward/c"))
         .hasMessageContaining("may not write under _flotilla/forward/");

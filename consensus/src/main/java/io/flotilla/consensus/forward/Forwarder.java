@@ -86,7 +86,10 @@ public final class Forwarder {
     if (cursor.startsWith(RESYNC)) {
       return resync(cursorKey, cursor);
     }
-    long from = cursor.isEmpty() ? 1 : Long.parseLong(cursor.toStringUtf8());
+    String at = cursor.toStringUtf8();
+    int split = at.indexOf('/');
+    long from = at.isEmpty() ? 1 : Long.parseLong(split < 0 ? at : at.substring(0, split));
+    int copiedOfFrom = split < 0 ? 0 : Integer.parseInt(at.substring(split + 1));
     WatchPollResponse events;
     try {
       events = source.events(route.fromPrefix(), from, batch, wait);
@@ -96,16 +99,47 @@ public final class Forwarder {
       }
       return resync(cursorKey, cursor);
     }
-    long next = events.getNextRevision();
-    if (events.getEventsCount() == 0 && next - from < MAX_IDLE_LAG) {
+    List<Event> all = events.getEventsList();
+    List<Event> take = new ArrayList<>();
+    String moved = Long.toString(events.getNextRevision());
+    int i = 0;
+    while (i < all.size() && revisionOf(all.get(i)) == from && i < copiedOfFrom) {
+      i++;
+    }
+    // Whole source revisions, as many as fit in a batch; a revision larger than a batch (a big
+    // source transaction) goes in parts, the cursor saying how much of it is copied.
+    while (i < all.size()) {
+      long revision = revisionOf(all.get(i));
+      int end = i;
+      while (end < all.size() && revisionOf(all.get(end)) == revision) {
+        end++;
+      }
+      if (take.size() + end - i <= batch) {
+        take.addAll(all.subList(i, end));
+        i = end;
+        continue;
+      }
+      if (take.isEmpty()) {
+        take.addAll(all.subList(i, i + batch));
+        moved = revision + "/" + ((revision == from ? copiedOfFrom : 0) + batch);
+      } else {
+        moved = Long.toString(revision);
+      }
+      break;
+    }
+    if (take.isEmpty() && events.getNextRevision() - from < MAX_IDLE_LAG) {
       return 0;
     }
     TxnRequest.Builder txn = conditional(cursorKey, cursor);
-    for (Event e : events.getEventsList()) {
+    for (Event e : take) {
       txn.addSuccess(copy(e));
     }
-    txn.addSuccess(moveCursor(cursorKey, Long.toString(next)));
-    return target.txn(txn.build()).getSucceeded() ? events.getEventsCount() : 0;
+    txn.addSuccess(moveCursor(cursorKey, moved));
+    return target.txn(txn.build()).getSucceeded() ? take.size() : 0;
+  }
+
+  private static long revisionOf(Event e) {
+    return e.getKv().getModRevision();
   }
 
   /**

@@ -3,10 +3,14 @@ package io.flotilla.consensus.forward;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.protobuf.ByteString;
 import io.flotilla.consensus.client.FleetClient;
 import io.flotilla.consensus.client.FleetException;
 import io.flotilla.consensus.kv.Limits;
 import io.flotilla.consensus.proto.KeyValue;
+import io.flotilla.consensus.proto.PutRequest;
+import io.flotilla.consensus.proto.RequestOp;
+import io.flotilla.consensus.proto.TxnRequest;
 import io.flotilla.consensus.server.FleetServer;
 import io.flotilla.consensus.server.LocalFleet;
 import java.nio.file.Path;
@@ -195,6 +199,33 @@ class ForwarderTest {
       drain(up, new AtomicInteger());
       assertThat(prefix(c, "squads/squad-1/")).containsEntry("squads/squad-1/decisions/task-9",
           "after the resync");
+    }
+  }
+
+  @Test
+  void aSourceTransactionLargerThanABatchArrivesInPartsAndOnce() throws Exception {
+    try (LocalFleet squad = LocalFleet.start(dir.resolve("s"), "squad-1", 3);
+        LocalFleet council = LocalFleet.start(dir.resolve("c"), "council", 3);
+        FleetClient s = squad.client(WAIT);
+        FleetClient c = council.client(WAIT)) {
+      s.put("decisions/before", "1");
+      // As many puts as one transaction may hold: with the cursor, more than the target's.
+      TxnRequest.Builder big = TxnRequest.newBuilder();
+      for (int i = 0; i < Limits.DEFAULT.maxTxnOps(); i++) {
+        big.addSuccess(RequestOp.newBuilder().setPut(PutRequest.newBuilder()
+            .setKey(ByteString.copyFromUtf8("decisions/task-" + i))
+            .setValue(ByteString.copyFromUtf8("v" + i))));
+      }
+      s.txn(big.build());
+      s.put("decisions/after", "2");
+      Forwarder up = new Forwarder(Route.up("squad-1", "decisions/"), s, c, 64, POLL);
+
+      AtomicInteger applied = new AtomicInteger();
+      drain(up, applied);
+
+      assertThat(applied).hasValue(Limits.DEFAULT.maxTxnOps() + 2);
+      assertThat(prefix(c, "squads/squad-1/")).isEqualTo(rerooted(prefix(s, "decisions/"),
+          "decisions/", "squads/squad-1/decisions/"));
     }
   }
 

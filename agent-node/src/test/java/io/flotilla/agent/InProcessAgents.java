@@ -94,6 +94,33 @@ public final class InProcessAgents implements Closeable {
     return -1;
   }
 
+  /**
+   * The leader's index once it leads with a majority answering it and no running agent names
+   * another leader, as a client that has just started a fleet waits before relying on one agent
+   * (at start-up leadership can still move); -1 until then. An agent that names no leader (one
+   * kept out of the group) does not hold it back.
+   */
+  public int settledLeaderIndex() {
+    int leader = leaderIndex();
+    if (leader < 0) {
+      return -1;
+    }
+    try {
+      if (!nodes.get(leader).server().quorum("fleet").leadsWithQuorum()) {
+        return -1;
+      }
+      for (AgentNode n : nodes) {
+        String named = n == null ? "" : n.server().status("fleet").leaderId();
+        if (!named.isEmpty() && !named.equals("n" + (leader + 1))) {
+          return -1;
+        }
+      }
+    } catch (IOException e) {
+      return -1;
+    }
+    return leader;
+  }
+
   @Override
   public void close() throws IOException {
     channels.forEach(ManagedChannel::shutdownNow);

@@ -61,7 +61,7 @@ class AgentApiTest {
   void start() throws Exception {
     fleet = new InProcessAgents(dir, 3,
         "limits: {max-value-bytes: 1024, watch-history: 5}\n");
-    await().atMost(Duration.ofSeconds(30)).until(() -> fleet.leaderIndex() >= 0);
+    await().atMost(Duration.ofSeconds(30)).until(() -> fleet.settledLeaderIndex() >= 0);
   }
 
   @AfterAll

@@ -130,7 +130,7 @@ class ApiFuzzTest {
   @BeforeAll
   void start() throws Exception {
     fleet = new InProcessAgents(dir, 3, "");
-    await().atMost(Duration.ofSeconds(30)).until(() -> fleet.leaderIndex() >= 0);
+    await().atMost(Duration.ofSeconds(30)).until(() -> fleet.settledLeaderIndex() >= 0);
     for (ServiceDescriptor service : List.of(KVGrpc.getServiceDescriptor(),
         LeaseGrpc.getServiceDescriptor(), WatchGrpc.getServiceDescriptor(),
         ElectionGrpc.getServiceDescriptor(), ClusterGrpc.getServiceDescriptor(),

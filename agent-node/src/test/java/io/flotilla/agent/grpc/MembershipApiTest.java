@@ -27,7 +27,7 @@ class MembershipApiTest {
   @Test
   void aMemberRemovedThroughItsOwnEndpointAnswersWithTheGroupWithoutIt() throws Exception {
     try (InProcessAgents fleet = new InProcessAgents(dir, 4, "")) {
-      await().atMost(WAIT).until(() -> fleet.leaderIndex() >= 0);
+      await().atMost(WAIT).until(() -> fleet.settledLeaderIndex() >= 0);
       int leader = fleet.leaderIndex();
       int removed = (leader + 1) % 4;
       String id = fleet.status(removed).memberId();

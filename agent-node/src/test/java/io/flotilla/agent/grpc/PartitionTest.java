@@ -61,7 +61,7 @@ class PartitionTest {
   void aMinorityRefusesWritesAndLinearizableReadsAtOnceAndServesStaleReadsMarked()
       throws Exception {
     try (InProcessAgents fleet = new InProcessAgents(dir, 3, "")) {
-      await().atMost(WAIT).until(() -> fleet.leaderIndex() >= 0);
+      await().atMost(WAIT).until(() -> fleet.settledLeaderIndex() >= 0);
       int leader = fleet.leaderIndex();
       int other = (leader + 1) % 3;
       int survivor = (leader + 2) % 3;

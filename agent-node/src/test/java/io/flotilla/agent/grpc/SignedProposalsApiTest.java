@@ -65,7 +65,7 @@ class SignedProposalsApiTest {
     }
     fleet = new InProcessAgents(dir, 3, "identity-key: " + certs.resolve("{id}.identity.key")
         + "\nsigned-proposals: required\n");
-    await().atMost(WAIT).until(() -> fleet.leaderIndex() >= 0);
+    await().atMost(WAIT).until(() -> fleet.settledLeaderIndex() >= 0);
     raw = FleetClient.builder(group()).timeout(Duration.ofSeconds(10)).build();
 
     // n1 enrolls itself (the first enroll, proved by its own signature); then n1 enrolls the

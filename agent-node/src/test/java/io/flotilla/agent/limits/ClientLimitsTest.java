@@ -57,7 +57,7 @@ class ClientLimitsTest {
     fleet = new InProcessAgents(dir, 1,
         "limits: {min-lease-ttl-ms: 200}\n"
             + "client-limits: {requests-per-second: 20, burst: 10, watches: 2, leases: 2}\n");
-    await().atMost(Duration.ofSeconds(30)).until(() -> fleet.leaderIndex() >= 0);
+    await().atMost(Duration.ofSeconds(30)).until(() -> fleet.settledLeaderIndex() >= 0);
   }
 
   @AfterAll

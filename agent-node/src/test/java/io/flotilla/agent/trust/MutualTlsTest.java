@@ -108,8 +108,9 @@ class MutualTlsTest {
   }
 
   private int leader() {
-    await().atMost(WAIT).until(() -> fleet.leaderIndex() >= 0);
-    return fleet.leaderIndex();
+    int[] leader = {-1};
+    await().atMost(WAIT).until(() -> (leader[0] = fleet.settledLeaderIndex()) >= 0);
+    return leader[0];
   }
 
   private static KVGrpc.KVBlockingStub kv(ManagedChannel c) {

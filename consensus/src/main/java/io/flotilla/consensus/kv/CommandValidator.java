@@ -76,14 +76,13 @@ final class CommandValidator {
    * end the lease at once.
    */
   void checkClientProposal(Command command) throws InvalidCommandException {
-    Command inner = command;
-    while (inner.hasSigned() || inner.hasSession()) {
-      inner = inner.hasSigned() ? unwrap(inner.getSigned()) : unwrap(inner.getSession());
+    switch (command.getOpCase()) {
+      case LEASE_EXPIRE -> throw new InvalidCommandException(
+          "lease expiries are proposed only by the group's leader");
+      case SIGNED -> checkClientProposal(unwrap(command.getSigned()));
+      case SESSION -> checkClientProposal(unwrap(command.getSession()));
+      default -> check(command);
     }
-    if (inner.hasLeaseExpire()) {
-      throw new InvalidCommandException("lease expiries are proposed only by the group's leader");
-    }
-    check(command);
   }
 
   /** Checks a command the leader proposes itself: only its lease expiries. */

@@ -120,18 +120,10 @@ public final class AgentNode implements Closeable {
       }
       Duration deadline = config.profile().requestTimeout().multipliedBy(2);
       for (FleetGroup g : config.groups()) {
-        FleetClient.Builder client = FleetClient.builder(g)
-            .timeout(deadline)
-            .attemptTimeout(config.profile().attemptTimeout())
+        clients.put(g.name(), clientOf(g, config, deadline, trust)
             // After a leader dies, writes resume as soon as an attempt finds the new leader.
-            .retries((int) (deadline.toMillis() / RETRY_SLEEP.toMillis()), RETRY_SLEEP);
-        if (trust != null) {
-          client.tls(trust.raft());
-        }
-        if (config.identityKey() != null) {
-          client.signer(config.id(), config.identityKey());
-        }
-        clients.put(g.name(), client.build());
+            .retries((int) (deadline.toMillis() / RETRY_SLEEP.toMillis()), RETRY_SLEEP)
+            .build());
       }
       // Presence is for voter management: published only where a group's leader manages its
       // voters, so unmanaged groups pay no lease renewals for it.
@@ -182,17 +174,8 @@ public final class AgentNode implements Closeable {
         FleetGroup councilGroup = f.getValue().council();
         FleetClient council = clients.containsKey(councilGroup.name())
             ? clients.get(councilGroup.name())
-            : councilClients.computeIfAbsent(councilGroup.name(), name -> {
-              FleetClient.Builder client = FleetClient.builder(councilGroup)
-                  .timeout(deadline).attemptTimeout(config.profile().attemptTimeout());
-              if (trust != null) {
-                client.tls(trust.raft());
-              }
-              if (config.identityKey() != null) {
-                client.signer(config.id(), config.identityKey());
-              }
-              return client.build();
-            });
+            : councilClients.computeIfAbsent(councilGroup.name(),
+                name -> clientOf(councilGroup, config, deadline, trust).build());
         ForwardingLoop loop = new ForwardingLoop(f.getKey(), server, f.getValue(),
             clients.get(f.getKey()), council).start();
         forwarding.add(loop);
@@ -342,6 +325,21 @@ public final class AgentNode implements Closeable {
     clients.values().forEach(FleetClient::close);
     server.close();
     LOG.info("agent {} stopped", config.id());
+  }
+
+  /** A client of {@code group} as this agent: its deadline, its TLS and its identity key. */
+  private static FleetClient.Builder clientOf(FleetGroup group, AgentConfig config,
+      Duration deadline, AgentTrust trust) {
+    FleetClient.Builder client = FleetClient.builder(group)
+        .timeout(deadline)
+        .attemptTimeout(config.profile().attemptTimeout());
+    if (trust != null) {
+      client.tls(trust.raft());
+    }
+    if (config.identityKey() != null) {
+      client.signer(config.id(), config.identityKey());
+    }
+    return client;
   }
 
   private void handOffLeadership(String group, FleetClient client) {

@@ -62,10 +62,14 @@ public final class LeaseExpiry {
   }
 
   /**
-   * The earliest time at which {@link #due} could return a lease it knows, unless a renewal
-   * applies first; {@code Long.MAX_VALUE} when it knows none.
+   * The earliest time at which {@link #due} in {@code term} could return a lease it knows,
+   * unless a renewal applies first; {@code Long.MAX_VALUE} when it knows none, and {@code
+   * Long.MIN_VALUE} (look now) in a term other than the one it measured in.
    */
-  public long nextDueMillis() {
+  public long nextDueMillis(long term) {
+    if (term != this.term) {
+      return Long.MIN_VALUE;
+    }
     long next = Long.MAX_VALUE;
     for (Renewal r : renewals.values()) {
       next = Math.min(next, r.dueAtMillis());

@@ -56,11 +56,14 @@ class LeaseExpiryTest {
 
   @Test
   void nextDueIsTheEarliestKnownDeadlineAndForgetsEndedLeases() {
-    assertThat(expiry.nextDueMillis()).isEqualTo(Long.MAX_VALUE);
+    assertThat(expiry.nextDueMillis(1)).isEqualTo(Long.MIN_VALUE);
+    due(1, 1_000);
+    assertThat(expiry.nextDueMillis(1)).isEqualTo(Long.MAX_VALUE);
     due(1, 1_000, lease(7, 7), lease(8, 8));
     due(1, 4_000, lease(7, 7), lease(8, 30));
-    assertThat(expiry.nextDueMillis()).isEqualTo(11_000);
+    assertThat(expiry.nextDueMillis(1)).isEqualTo(11_000);
     due(1, 5_000, lease(8, 30));
-    assertThat(expiry.nextDueMillis()).isEqualTo(14_000);
+    assertThat(expiry.nextDueMillis(1)).isEqualTo(14_000);
+    assertThat(expiry.nextDueMillis(2)).as("another term").isEqualTo(Long.MIN_VALUE);
   }
 }

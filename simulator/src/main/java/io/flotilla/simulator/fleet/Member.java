@@ -63,9 +63,8 @@ public final class Member {
   private long timerAt = RaftNode.NEVER;
   private LeaseExpiry leaseExpiry;
   private long expiryProposed;
-  /** The applied index and term at the last read of the lease list. */
+  /** The applied index at the last read of the lease list. */
   private long leasesReadAt = -1;
-  private long leasesReadInTerm = -1;
 
   private record Proposal(long entryId, long proposedAt, ClientRequest request) {}
 
@@ -348,8 +347,8 @@ public final class Member {
     long clock = node.monotonicMillis(context.kernel().now());
     // Until an entry applies, the leases and their renewals are as last read: nothing can fall
     // due before the earliest deadline already known.
-    if (expiryProposed > applied || (applied == leasesReadAt && node.term() == leasesReadInTerm
-        && clock < leaseExpiry.nextDueMillis())) {
+    if (expiryProposed > applied
+        || (applied == leasesReadAt && clock < leaseExpiry.nextDueMillis(node.term()))) {
       return;
     }
     QueryReply leases;
@@ -360,7 +359,6 @@ public final class Member {
       throw new IllegalStateException("the state machine wrote a malformed reply", e);
     }
     leasesReadAt = applied;
-    leasesReadInTerm = node.term();
     LeaseExpireRequest due = leaseExpiry.due(node.term(), leases.getLeaseList().getLeasesList(),
         clock);
     if (due.getLeasesCount() > 0

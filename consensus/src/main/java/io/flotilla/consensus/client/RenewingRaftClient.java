@@ -24,12 +24,12 @@ import org.apache.ratis.protocol.exceptions.RaftRetryFailureException;
  * <p>A request failed with {@link AlreadyClosedException} is sent again, once, on the new client.
  * It may well have left this process, and even have been committed: Ratis fails every unreplied
  * request behind the one that ran out of retries that way ({@code SlidingWindow.Client.fail}).
- * Sending it again is safe only because every request carries its number in the client's session
- * ({@link Proposer}), by which the group applies it at most once. The new client starts at the server the old one last
- * took for the leader: Ratis would otherwise start it at the leader it cached for the group,
- * which after a failover may be the dead one, and every new client would wait out its first
- * attempt there. The old client is closed after {@code grace}, when every
- * call it still carries has passed its deadline.
+ * Sending it again is safe only because every request carries its number in the client's
+ * session ({@link Proposer}), by which the group applies it at most once. The new client starts
+ * at the server the old one last took for the leader: Ratis would otherwise start it at the
+ * leader it cached for the group, which after a failover may be the dead one, and every new
+ * client would wait out its first attempt there. The old client is closed after {@code grace},
+ * when every call it still carries has passed its deadline.
  */
 final class RenewingRaftClient implements AutoCloseable {
   /** A new client, given the server to try first (null: Ratis's own guess). */

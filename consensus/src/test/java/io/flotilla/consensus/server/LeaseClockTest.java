@@ -40,7 +40,7 @@ class LeaseClockTest {
   }
 
   /** Runs every member's lease check, then a write: whatever the checks proposed has applied. */
-  private static void checkLeases(ManualTimers timers, FleetClient client) {
+  private void checkLeases(FleetClient client) {
     timers.runDuties();
     client.put("barrier", "after the lease checks");
   }
@@ -62,12 +62,12 @@ class LeaseClockTest {
   void aForwardStepOfTheWallClockEndsNoLeaseRenewedWithinItsTtl() throws Exception {
     try (LocalFleet fleet = start(); FleetClient client = fleet.client(WAIT)) {
       long lease = holdKey(client, "coordinator");
-      checkLeases(timers, client);
+      checkLeases(client);
       client.keepAlive(lease);
 
       wall.addAndGet(HOUR);
-      checkLeases(timers, client);
-      checkLeases(timers, client);
+      checkLeases(client);
+      checkLeases(client);
 
       assertThat(client.get("coordinator")).as("key on a lease renewed just before the step")
           .isPresent();
@@ -78,12 +78,12 @@ class LeaseClockTest {
   void aBackwardStepOfTheWallClockKeepsNoDeadHoldersLeaseAlive() throws Exception {
     try (LocalFleet fleet = start(); FleetClient client = fleet.client(WAIT)) {
       holdKey(client, "coordinator");
-      checkLeases(timers, client);
+      checkLeases(client);
 
       wall.addAndGet(-HOUR);
       elapse(TTL.toMillis());
-      checkLeases(timers, client);
-      checkLeases(timers, client);
+      checkLeases(client);
+      checkLeases(client);
 
       assertThat(client.get("coordinator")).as("key on a lease not renewed for a TTL").isEmpty();
     }
@@ -95,20 +95,20 @@ class LeaseClockTest {
     try (LocalFleet fleet = start(); FleetClient client = fleet.client(WAIT)) {
       long lease = holdKey(client, "presence/drone-7");
       client.put("plan", "survey north field");
-      checkLeases(timers, client);
+      checkLeases(client);
       for (int i = 0; i < 5; i++) {
         elapse(TTL.toMillis() / 2);
         client.keepAlive(lease);
-        checkLeases(timers, client);
+        checkLeases(client);
       }
       assertThat(client.get("presence/drone-7")).as("kept alive for 2.5 TTLs").isPresent();
 
       elapse(TTL.toMillis() - 1);
-      checkLeases(timers, client);
+      checkLeases(client);
       assertThat(client.get("presence/drone-7")).as("a TTL less 1 ms after the last renewal")
           .isPresent();
       elapse(1);
-      checkLeases(timers, client);
+      checkLeases(client);
 
       assertThat(client.get("presence/drone-7")).isEmpty();
       assertThat(client.get("plan")).isPresent();
@@ -123,19 +123,19 @@ class LeaseClockTest {
   void aNewLeaderGivesEveryLeaseAFreshTtlBeforeItExpiresAny() throws Exception {
     try (LocalFleet fleet = start(); FleetClient client = fleet.client(WAIT)) {
       holdKey(client, "coordinator");
-      checkLeases(timers, client);
+      checkLeases(client);
       elapse(TTL.toMillis() - 1_000);
 
       fleet.stop(fleet.awaitLeader(WAIT).id());
       fleet.awaitLeader(WAIT);
       client.put("after", "the failover");
-      checkLeases(timers, client);
+      checkLeases(client);
       elapse(TTL.toMillis() - 1);
-      checkLeases(timers, client);
+      checkLeases(client);
       assertThat(client.get("coordinator")).as("past the old leader's deadline").isPresent();
 
       elapse(1);
-      checkLeases(timers, client);
+      checkLeases(client);
       assertThat(client.get("coordinator")).as("a TTL after the new leader's first look")
           .isEmpty();
     }

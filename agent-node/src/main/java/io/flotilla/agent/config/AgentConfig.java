@@ -39,7 +39,7 @@ import io.flotilla.agent.forward.Forwarding;
  * @param identityKey this agent's Ed25519 private key: it signs every proposal it sends to its
  *     groups with it, as agent {@code id}; null to send them unsigned
  * @param requireSignedProposals the groups apply only signed proposals of enrolled agents (see
- *     {@code FleetServer.Builder#requireSignatures}); the same on every member of a group
+ *     {@code FleetServer.Builder#requireSignatures}); a group rule, as the limits are
  * @param kind what the agent is, "mobile" or "ground" (published in its presence)
  * @param voterEligible whether a group's leader may make this agent a voter
  * @param targetVoters by group: how many healthy voters its leader keeps (groups not named are

@@ -51,7 +51,7 @@ import java.util.Set;
  * profile: radio            # lan | radio
  * read-mode: read-index     # read-index | leader-lease (| unsafe-local: never in production,
  *                           #  see AgentConfig#unsafeLocalReads)
- * limits:                   # the same on every member of a group; defaults shown
+ * limits:                   # proposed as its groups' rules while this agent leads; defaults
  *   max-key-bytes: 4096
  *   max-value-bytes: 1048576
  *   max-txn-ops: 128
@@ -69,7 +69,7 @@ import java.util.Set;
  * identity-key: certs/drone-7.identity.key   # Ed25519 (PKCS#8 PEM): this agent signs every
  *                                            #  proposal it sends with it, as agent `id`
  * signed-proposals: optional   # optional | required: the groups apply only signed proposals
- *                              #  of enrolled agents; the same on every member of a group
+ *                              #  of enrolled agents; a group rule, as the limits are
  * client-limits:            # per client of this node's API (certificate name, else IP address);
  *                           #  0 turns a limit off; over a limit: RESOURCE_EXHAUSTED; defaults shown
  *   requests-per-second: 50000   # calls, and stream messages after a stream's first

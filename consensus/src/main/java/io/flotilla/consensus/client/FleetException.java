@@ -2,6 +2,7 @@ package io.flotilla.consensus.client;
 
 import io.flotilla.consensus.proto.Error;
 import io.flotilla.consensus.statemachine.InvalidCommandException;
+import io.flotilla.consensus.statemachine.ProposalRefusedException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
@@ -79,12 +80,15 @@ public final class FleetException extends RuntimeException {
       return new FleetException(Code.TIMEOUT,
           "no reply in time; a write may or may not have been applied", t);
     }
-    if (t instanceof StateMachineException && t.getMessage() != null
-        && t.getMessage().contains(InvalidCommandException.class.getName())) {
+    if (t instanceof StateMachineException && t.getMessage() != null) {
       // Ratis carries the validator's reason inside its own message: "<class> from Server <id>: <reason>".
       String m = t.getMessage();
-      int at = m.indexOf(": ", m.indexOf(" from Server "));
-      return new FleetException(Code.INVALID_ARGUMENT, at < 0 ? m : m.substring(at + 2), t);
+      Code code = m.contains(ProposalRefusedException.class.getName()) ? Code.PERMISSION_DENIED
+          : m.contains(InvalidCommandException.class.getName()) ? Code.INVALID_ARGUMENT : null;
+      if (code != null) {
+        int at = m.indexOf(": ", m.indexOf(" from Server "));
+        return new FleetException(code, at < 0 ? m : m.substring(at + 2), t);
+      }
     }
     if (t instanceof AlreadyClosedException) {
       return new FleetException(Code.UNAVAILABLE, "client is closed", t);

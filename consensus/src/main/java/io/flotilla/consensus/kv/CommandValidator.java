@@ -66,6 +66,8 @@ final class CommandValidator {
         }
       }
       case REVOKE -> checkAgent(command.getRevoke().getAgent());
+      // Applying checks the rules' ranges: a leader's own config already passed them.
+      case SET_RULES -> { }
       case OP_NOT_SET -> throw new InvalidCommandException("command has no operation");
     }
   }
@@ -73,23 +75,25 @@ final class CommandValidator {
   /**
    * Checks a command a client asks the leader to propose. Lease expiries are the leader's
    * alone: it decides them on its own clock, and a client naming a lease's latest renewal would
-   * end the lease at once.
+   * end the lease at once. So are the group's rules: they come from the leader's config.
    */
   void checkClientProposal(Command command) throws InvalidCommandException {
     switch (command.getOpCase()) {
       case LEASE_EXPIRE -> throw new InvalidCommandException(
           "lease expiries are proposed only by the group's leader");
+      case SET_RULES -> throw new InvalidCommandException(
+          "group rules are proposed only by the group's leader, from its config");
       case SIGNED -> checkClientProposal(unwrap(command.getSigned()));
       case SESSION -> checkClientProposal(unwrap(command.getSession()));
       default -> check(command);
     }
   }
 
-  /** Checks a command the leader proposes itself: only its lease expiries. */
+  /** Checks a command the leader proposes itself: only lease expiries and group rules. */
   void checkLeaderDuty(Command command) throws InvalidCommandException {
-    if (!command.hasLeaseExpire()) {
-      throw new InvalidCommandException("the leader proposes only lease expiries, not "
-          + command.getOpCase());
+    if (!command.hasLeaseExpire() && !command.hasSetRules()) {
+      throw new InvalidCommandException("the leader proposes only lease expiries and group "
+          + "rules, not " + command.getOpCase());
     }
     check(command);
   }

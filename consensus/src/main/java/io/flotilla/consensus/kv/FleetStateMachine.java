@@ -16,6 +16,7 @@ import io.flotilla.consensus.proto.EnrollAgentRequest;
 import io.flotilla.consensus.proto.EnrollAgentResponse;
 import io.flotilla.consensus.proto.Event;
 import io.flotilla.consensus.proto.ExpiringLease;
+import io.flotilla.consensus.proto.GroupRules;
 import io.flotilla.consensus.proto.IdentityListResponse;
 import io.flotilla.consensus.proto.KeyValue;
 import io.flotilla.consensus.proto.LeaseExpireResponse;
@@ -36,6 +37,7 @@ import io.flotilla.consensus.proto.RequestOp;
 import io.flotilla.consensus.proto.ResponseOp;
 import io.flotilla.consensus.proto.RevokeAgentResponse;
 import io.flotilla.consensus.proto.SessionCommand;
+import io.flotilla.consensus.proto.SetRulesResponse;
 import io.flotilla.consensus.proto.SignedCommand;
 import io.flotilla.consensus.proto.SnapshotHeader;
 import io.flotilla.consensus.proto.StateDigestResponse;
@@ -44,6 +46,7 @@ import io.flotilla.consensus.proto.TxnResponse;
 import io.flotilla.consensus.proto.WatchPollRequest;
 import io.flotilla.consensus.statemachine.CommittedEntry;
 import io.flotilla.consensus.statemachine.InvalidCommandException;
+import io.flotilla.consensus.statemachine.ProposalRefusedException;
 import io.flotilla.consensus.statemachine.ReplicatedStateMachine;
 import java.io.IOException;
 import java.io.InputStream;
@@ -86,14 +89,22 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * <p>Agents may sign their proposals ({@code SignedCommand}, see {@link ProposalSignature}):
  * the state keeps each enrolled agent's Ed25519 public key and the last sequence accepted from
  * it, and checks every signed proposal when it applies, so that a forged or replayed one is
- * refused alike on every replica and counted ({@link ProposalAdmission} has the rules). With
- * {@code requireSignatures}, unsigned proposals are refused too.
+ * refused alike on every replica and counted ({@link ProposalAdmission} has the rules). Where
+ * the group's rules require signatures, unsigned proposals are refused too.
+ *
+ * <p>What applies depends on the group's rules ({@link GroupRules}: limits and the signature
+ * policy), which are replicated state set through the log, never on this member's config. The
+ * member's config is what its leader checks proposals by, and what it proposes as the group's
+ * rules when they differ ({@link #rulesProposal}).
  */
 public final class FleetStateMachine implements ReplicatedStateMachine {
   /** The group id of a state machine outside any named group (tests, the simulator). */
   private static final UUID NO_GROUP = new UUID(0, 0);
 
-  private final CommandValidator validator;
+  /** Checks proposals by this member's own config. */
+  private final CommandValidator proposals;
+  private final GroupRules configured;
+  private final AppliedRules rules;
   private final ProposalAdmission admission;
   private final Limits limits;
   private final ReadWriteLock lock = new ReentrantReadWriteLock();
@@ -119,14 +130,17 @@ public final class FleetStateMachine implements ReplicatedStateMachine {
   /**
    * @param group the group's id, part of every proposal signature: a proposal signed for
    *     another group does not verify here
-   * @param limits the same on every member of the group
-   * @param requireSignatures refuse unsigned proposals (but for lease expiries and the
-   *     bootstrap enroll); the same on every member of the group
+   * @param limits this member's: what it checks proposals by while it leads, and, but for the
+   *     watch history, the rules it proposes for the group
+   * @param requireSignatures whether this member, while it leads, refuses unsigned proposals
+   *     (but for lease expiries and the bootstrap enroll) and proposes that the group do so
    */
   public FleetStateMachine(UUID group, Limits limits, boolean requireSignatures) {
     this.limits = limits;
-    this.validator = new CommandValidator(limits);
-    this.admission = new ProposalAdmission(group, requireSignatures);
+    this.proposals = new CommandValidator(limits);
+    this.configured = limits.rules(requireSignatures);
+    this.rules = new AppliedRules(limits);
+    this.admission = new ProposalAdmission(group);
     this.history = new EventHistory(limits.watchHistory());
   }
 
@@ -134,13 +148,42 @@ public final class FleetStateMachine implements ReplicatedStateMachine {
     return limits;
   }
 
+  /** The rules the group applies commands by, as the log last set them. */
+  public GroupRules rules() {
+    return rules.rules();
+  }
+
+  /** Whether the group applies by this member's configured rules. */
+  public boolean rulesAsConfigured() {
+    return configured.equals(rules.rules());
+  }
+
+  /**
+   * The {@code set_rules} command the leader proposes when this member's configured rules are
+   * not the group's; empty when they are.
+   */
+  public Optional<ByteString> rulesProposal() {
+    return rulesAsConfigured() ? Optional.empty()
+        : Optional.of(Command.newBuilder().setSetRules(configured).build().toByteString());
+  }
+
+  /**
+   * Checks a command by this member's config before it leads it into the log. An unsigned
+   * proposal that this member's config refuses but the group's rules do not yet is refused
+   * here; where the group's rules refuse it too, the refusal is left to apply, where every
+   * replica counts it.
+   */
   @Override
   public void validate(ByteString command, boolean byLeader) throws InvalidCommandException {
     Command parsed = CommandValidator.parse(command);
     if (byLeader) {
-      validator.checkLeaderDuty(parsed);
-    } else {
-      validator.checkClientProposal(parsed);
+      proposals.checkLeaderDuty(parsed);
+      return;
+    }
+    proposals.checkClientProposal(parsed);
+    if (configured.getRequireSignatures() && !rules.requireSignatures()
+        && ProposalAdmission.needsSignature(parsed)) {
+      throw new ProposalRefusedException(ProposalAdmission.UNSIGNED_REFUSED);
     }
   }
 
@@ -177,11 +220,11 @@ public final class FleetStateMachine implements ReplicatedStateMachine {
         // A malformed command is invalid whoever signed it; a batch's writes are checked one
         // by one, as in an unsigned batch.
         if (command.getOpCase() != Command.OpCase.BATCH) {
-          validator.check(command);
+          rules.validator().check(command);
         }
         refused = admission.admitSigned(signed, command, identities);
       } else {
-        refused = admission.admitUnsigned(command, identities);
+        refused = admission.admitUnsigned(command, identities, rules.requireSignatures());
       }
     } catch (InvalidCommandException e) {
       return CommandReply.newBuilder().setError(invalid(e.getMessage())).build();
@@ -218,7 +261,7 @@ public final class FleetStateMachine implements ReplicatedStateMachine {
   /** Applies one command at the next revision; a command of a batch is applied as its own. */
   private CommandReply applyOne(Command command, CommittedEntry entry) {
     try {
-      validator.check(command);
+      rules.validator().check(command);
     } catch (InvalidCommandException e) {
       return CommandReply.newBuilder().setError(invalid(e.getMessage())).build();
     }
@@ -284,6 +327,15 @@ public final class FleetStateMachine implements ReplicatedStateMachine {
           yield invalid("agent " + agent + " is not enrolled");
         }
         reply.setRevoke(RevokeAgentResponse.getDefaultInstance());
+        yield null;
+      }
+      case SET_RULES -> {
+        try {
+          rules.set(command.getSetRules());
+        } catch (InvalidCommandException e) {
+          yield invalid(e.getMessage());
+        }
+        reply.setSetRules(SetRulesResponse.getDefaultInstance());
         yield null;
       }
       case BATCH -> throw new IllegalStateException("batches are applied command by command");
@@ -487,7 +539,7 @@ public final class FleetStateMachine implements ReplicatedStateMachine {
       return switch (query.getOpCase()) {
         case RANGE -> {
           try {
-            validator.checkRange(query.getRange());
+            proposals.checkRange(query.getRange());
           } catch (InvalidCommandException e) {
             yield done(QueryReply.newBuilder().setError(invalid(e.getMessage())));
           }
@@ -497,6 +549,7 @@ public final class FleetStateMachine implements ReplicatedStateMachine {
             LeaseListResponse.newBuilder().addAllLeases(leases.infos())));
         case STATE_DIGEST -> done(QueryReply.newBuilder().setStateDigest(digest()));
         case IDENTITY_LIST -> done(QueryReply.newBuilder().setIdentityList(identities.list()));
+        case GROUP_RULES -> done(QueryReply.newBuilder().setGroupRules(rules.rules()));
         case WATCH_POLL -> poll(query.getWatchPoll());
         case OP_NOT_SET -> done(QueryReply.newBuilder().setError(invalid("query has no operation")));
       };
@@ -583,6 +636,9 @@ public final class FleetStateMachine implements ReplicatedStateMachine {
     if (!rejections.equals(ProposalRejections.getDefaultInstance())) {
       header.setRejections(rejections);
     }
+    if (!rules.rules().equals(AppliedRules.DEFAULT)) {
+      header.setRules(rules.rules());
+    }
     header.build().writeDelimitedTo(out);
     for (KeyValue kv : store.all()) {
       kv.writeDelimitedTo(out);
@@ -629,6 +685,11 @@ public final class FleetStateMachine implements ReplicatedStateMachine {
     ClientSessions newSessions = new ClientSessions();
     for (long i = 0; i < header.getSessionCount(); i++) {
       newSessions.load(readDelimited(in, ClientSession.parser()));
+    }
+    try {
+      rules.set(header.hasRules() ? header.getRules() : AppliedRules.DEFAULT);
+    } catch (InvalidCommandException e) {
+      throw new IOException("snapshot " + e.getMessage());
     }
     lock.writeLock().lock();
     try {

@@ -1,8 +1,12 @@
 package io.flotilla.consensus.kv;
 
+import io.flotilla.consensus.proto.GroupRules;
+
 /**
- * Bounds on what the fleet state machine accepts. Every replica of a group must use the same
- * limits: they take part in deciding whether a committed command applies.
+ * Bounds on what the fleet state machine accepts, as a member is configured. All but the watch
+ * history are part of the group's rules ({@link GroupRules}): a leader checks proposals by its
+ * own limits, and replicas apply by the rules the log last set, so members configured
+ * differently never diverge.
  *
  * @param maxKeyBytes longest key
  * @param maxValueBytes longest value
@@ -30,6 +34,37 @@ public record Limits(
     if (minLeaseTtlMillis <= 0 || maxLeaseTtlMillis < minLeaseTtlMillis) {
       throw new IllegalArgumentException("lease TTL bounds must satisfy 0 < min <= max");
     }
+  }
+
+  /** These limits as group rules, with the given signature policy. */
+  public GroupRules rules(boolean requireSignatures) {
+    return GroupRules.newBuilder()
+        .setMaxKeyBytes(maxKeyBytes)
+        .setMaxValueBytes(maxValueBytes)
+        .setMaxTxnOps(maxTxnOps)
+        .setMinLeaseTtlMillis(minLeaseTtlMillis)
+        .setMaxLeaseTtlMillis(maxLeaseTtlMillis)
+        .setRequireSignatures(requireSignatures)
+        .build();
+  }
+
+  /**
+   * The limits a group's rules set, with this member's own watch history.
+   *
+   * @throws IllegalArgumentException when the rules are out of range
+   */
+  public Limits withRules(GroupRules rules) {
+    return new Limits(boundedInt(rules.getMaxKeyBytes()), boundedInt(rules.getMaxValueBytes()),
+        boundedInt(rules.getMaxTxnOps()), rules.getMinLeaseTtlMillis(),
+        rules.getMaxLeaseTtlMillis(), watchHistory);
+  }
+
+  private static int boundedInt(int unsigned) {
+    if (unsigned < 0) {
+      throw new IllegalArgumentException("limit " + Integer.toUnsignedString(unsigned)
+          + " is over " + Integer.MAX_VALUE);
+    }
+    return unsigned;
   }
 
   public Limits withMaxValueBytes(int bytes) {

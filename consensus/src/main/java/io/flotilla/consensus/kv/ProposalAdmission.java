@@ -5,12 +5,13 @@ import io.flotilla.consensus.kv.IdentityRegistry.Rejection;
 import io.flotilla.consensus.proto.Command;
 import io.flotilla.consensus.proto.Error;
 import io.flotilla.consensus.proto.SignedCommand;
+import io.flotilla.consensus.statemachine.InvalidCommandException;
 import java.security.PublicKey;
 import java.util.UUID;
 
 /**
  * Decides, when a committed proposal applies, whether its proposer may make it: from the
- * identity registry, the signature and the group's policy only, so every replica decides alike.
+ * identity registry, the signature and the group's rules only, so every replica decides alike.
  *
  * <ul>
  *   <li>A signed proposal applies only if its agent is enrolled, its signature verifies with the
@@ -18,21 +19,22 @@ import java.util.UUID;
  *       that sequence is then recorded. While no agent is enrolled, an agent may enroll itself
  *       with a proposal signed by the key it enrolls (proof that it holds the key).
  *   <li>An unsigned enroll or revoke applies only while no agent is enrolled (the bootstrap).
- *   <li>Under {@code requireSignatures}, no other unsigned proposal applies, except a lease
- *       expiry: the leader proposes those itself, and refuses one from anyone else before it
- *       enters the log ({@code ReplicatedStateMachine#validate}).
+ *   <li>Where the group's rules require signatures, no other unsigned proposal applies, except
+ *       a lease expiry or the group's rules: the leader proposes those itself, and refuses them
+ *       from anyone else before they enter the log ({@code ReplicatedStateMachine#validate}).
  * </ul>
  *
  * <p>A refusal is a {@code PERMISSION_DENIED} error with a one-line reason; it changes nothing
  * but the registry's count of refusals for that reason.
  */
 final class ProposalAdmission {
-  private final UUID group;
-  private final boolean requireSignatures;
+  static final String UNSIGNED_REFUSED =
+      "unsigned proposal refused: this group requires signed proposals";
 
-  ProposalAdmission(UUID group, boolean requireSignatures) {
+  private final UUID group;
+
+  ProposalAdmission(UUID group) {
     this.group = group;
-    this.requireSignatures = requireSignatures;
   }
 
   /**
@@ -66,15 +68,30 @@ final class ProposalAdmission {
         && inner.getEnroll().getAgent().equals(agent);
   }
 
-  /** Null when an unsigned {@code command} may apply; otherwise the counted refusal. */
-  Error admitUnsigned(Command command, IdentityRegistry registry) {
+  /**
+   * Whether a proposal, as a client sends it, is one that rules requiring signatures refuse
+   * unsigned: not signed, and neither a leader's own duty nor an enroll or revoke (whose
+   * unsigned form the bootstrap rule decides).
+   */
+  static boolean needsSignature(Command command) throws InvalidCommandException {
+    Command inner = command.hasSession() ? CommandValidator.unwrap(command.getSession()) : command;
+    return switch (inner.getOpCase()) {
+      case SIGNED, LEASE_EXPIRE, SET_RULES, ENROLL, REVOKE -> false;
+      default -> true;
+    };
+  }
+
+  /**
+   * Null when an unsigned {@code command} may apply under rules that do or do not
+   * {@code requireSignatures}; otherwise the counted refusal.
+   */
+  Error admitUnsigned(Command command, IdentityRegistry registry, boolean requireSignatures) {
     return switch (command.getOpCase()) {
-      case LEASE_EXPIRE -> null;
+      case LEASE_EXPIRE, SET_RULES -> null;
       case ENROLL, REVOKE -> registry.noneEnrolled() ? null : refuse(registry, Rejection.UNSIGNED,
           "unsigned " + (command.hasEnroll() ? "enroll" : "revoke") + " refused: once an agent is "
               + "enrolled, only a proposal signed by an enrolled agent may enroll or revoke");
-      default -> requireSignatures ? refuse(registry, Rejection.UNSIGNED,
-          "unsigned proposal refused: this group requires signed proposals") : null;
+      default -> requireSignatures ? refuse(registry, Rejection.UNSIGNED, UNSIGNED_REFUSED) : null;
     };
   }
 

@@ -65,10 +65,10 @@ public final class FleetServer implements Closeable {
   private final ScheduledExecutorService timers;
   /** This server's periodic work on {@link #timers}. */
   private final List<ScheduledFuture<?>> duties = new CopyOnWriteArrayList<>();
-  private final LeaseExpirer expirer;
+  private final LeaderDuties leaderDuties;
   private final AtomicLong callIds = new AtomicLong();
-  /** The client id of this server's own proposals: only those may expire leases. */
-  private final ClientId leaderDuties = ClientId.randomId();
+  /** The client id of this server's own proposals: only those may expire leases or set rules. */
+  private final ClientId ownProposals = ClientId.randomId();
   private final Map<RaftGroupId, QuorumView> quorumViews = new ConcurrentHashMap<>();
   private volatile String address;
 
@@ -83,7 +83,7 @@ public final class FleetServer implements Closeable {
         .setStateMachineRegistry(
             gid -> new RatisStateMachine(
                 new FleetStateMachine(gid.getUuid(), b.limits, b.requireSignatures), b.clock,
-                leaderDuties))
+                ownProposals))
         .setOption(RaftStorage.StartupOption.RECOVER)
         .setParameters(parameters)
         .build();
@@ -93,7 +93,7 @@ public final class FleetServer implements Closeable {
           t.setDaemon(true);
           return t;
         });
-    this.expirer = new LeaseExpirer(this, b.monotonicClock, leaderDuties);
+    this.leaderDuties = new LeaderDuties(this, b.monotonicClock, ownProposals);
   }
 
   public static Builder builder() {
@@ -142,7 +142,7 @@ public final class FleetServer implements Closeable {
         addGroup(g);
       }
     }
-    duties.add(timers.scheduleWithFixedDelay(expirer::run, 200, 200, TimeUnit.MILLISECONDS));
+    duties.add(timers.scheduleWithFixedDelay(leaderDuties::run, 200, 200, TimeUnit.MILLISECONDS));
     duties.add(timers.scheduleWithFixedDelay(this::lookAtQuorums, 0, quorumLooks().toMillis(),
         TimeUnit.MILLISECONDS));
     return this;
@@ -414,7 +414,10 @@ public final class FleetServer implements Closeable {
       return this;
     }
 
-    /** Must be the same on every member of a group. */
+    /**
+     * What this server checks proposals by while it leads, and (but for the watch history) the
+     * rules it proposes for its groups; the groups apply by the rules their logs set.
+     */
     public Builder limits(Limits limits) {
       this.limits = limits;
       return this;
@@ -423,8 +426,8 @@ public final class FleetServer implements Closeable {
     /**
      * Refuse unsigned proposals: only enrolled agents' signed ones apply, besides the leader's
      * lease expiries and the enroll that bootstraps an empty registry. Off by default: then
-     * unsigned proposals apply, and signed ones are still checked. Must be the same on every
-     * member of a group.
+     * unsigned proposals apply, and signed ones are still checked. Like the {@link #limits},
+     * a rule this server proposes for its groups while it leads.
      */
     public Builder requireSignatures(boolean required) {
       this.requireSignatures = required;

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.function.UnaryOperator;
 
 /**
@@ -20,11 +21,13 @@ import java.util.function.UnaryOperator;
 public final class LocalFleet implements Closeable {
   private final Path dir;
   private final String groupName;
-  private final UnaryOperator<FleetServer.Builder> tuning;
+  /** A server's builder, given its id, as this fleet builds it: members may differ. */
+  private final BiFunction<String, FleetServer.Builder, FleetServer.Builder> tuning;
   private final Map<String, FleetServer> live = new LinkedHashMap<>();
   private final Map<String, FleetPeer> peers = new LinkedHashMap<>();
 
-  private LocalFleet(Path dir, String groupName, UnaryOperator<FleetServer.Builder> tuning) {
+  private LocalFleet(Path dir, String groupName,
+      BiFunction<String, FleetServer.Builder, FleetServer.Builder> tuning) {
     this.dir = dir;
     this.groupName = groupName;
     this.tuning = tuning;
@@ -36,6 +39,15 @@ public final class LocalFleet implements Closeable {
    */
   public static LocalFleet start(Path dir, String group, int voters,
       UnaryOperator<FleetServer.Builder> tuning) throws IOException {
+    return startConfigured(dir, group, voters, (id, b) -> tuning.apply(b));
+  }
+
+  /**
+   * As {@link #start(Path, String, int, UnaryOperator)}, with each server tuned by its id: a
+   * group whose members are configured differently, as during a rolling change.
+   */
+  public static LocalFleet startConfigured(Path dir, String group, int voters,
+      BiFunction<String, FleetServer.Builder, FleetServer.Builder> tuning) throws IOException {
     LocalFleet fleet = new LocalFleet(dir, group, tuning);
     try {
       for (int i = 1; i <= voters; i++) {
@@ -60,7 +72,7 @@ public final class LocalFleet implements Closeable {
   }
 
   private FleetServer.Builder builder(String id, int port) {
-    return tuning.apply(FleetServer.builder()
+    return tuning.apply(id, FleetServer.builder()
         .id(id)
         .address("127.0.0.1", port)
         .storageDir(dir.resolve(id)));

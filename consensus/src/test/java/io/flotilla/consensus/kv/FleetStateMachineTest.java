@@ -286,6 +286,7 @@ class FleetStateMachineTest {
     @Test
     void emptyKeyOversizedValueAndMalformedBytesAreRefusedAndChangeNothing() throws Exception {
       Replica small = new Replica(Limits.DEFAULT.withMaxValueBytes(8));
+      small.apply(small.sm.rulesProposal().orElseThrow());
       small.apply(put("a", "1"));
       byte[] before = snapshot(small.sm);
 
@@ -322,7 +323,7 @@ class FleetStateMachineTest {
       r.sm.validate(expire(7, 7).toByteString(), true);
       Assertions.assertThatThrownBy(() -> r.sm.validate(put("a", "1").toByteString(), true))
           .isInstanceOf(InvalidCommandException.class)
-          .hasMessage("the leader proposes only lease expiries, not PUT");
+          .hasMessage("the leader proposes only lease expiries and group rules, not PUT");
     }
 
     private byte[] withIndex(byte[] before, Replica replica) throws IOException {

@@ -49,9 +49,15 @@ class SignedProposalsTest {
   private static final class Group {
     final List<Replica> replicas;
 
+    /** As a group starts: its first leader sets the group's rules from its config. */
     Group(boolean requireSignatures) {
       replicas = List.of(replica(requireSignatures), replica(requireSignatures),
           replica(requireSignatures));
+      replicas.get(0).sm.rulesProposal().ifPresent(rules -> {
+        for (Replica r : replicas) {
+          assertThat(r.apply(rules).hasSetRules()).isTrue();
+        }
+      });
     }
 
     static Replica replica(boolean requireSignatures) {

@@ -1,5 +1,7 @@
 package io.flotilla.consensus.server;
 
+import com.google.protobuf.ByteString;
+import io.flotilla.consensus.kv.FleetStateMachine;
 import io.flotilla.consensus.kv.LeaseExpiry;
 import io.flotilla.consensus.proto.Command;
 import io.flotilla.consensus.proto.LeaseExpireRequest;
@@ -7,7 +9,9 @@ import io.flotilla.consensus.proto.LeaseListRequest;
 import io.flotilla.consensus.proto.Query;
 import io.flotilla.consensus.proto.QueryReply;
 import io.flotilla.consensus.ratis.RatisBytes;
+import java.io.IOException;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
@@ -19,11 +23,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * On each group this server leads, proposes the expiry of the leases {@link LeaseExpiry}
- * finds due on this server's monotonic clock.
+ * The proposals a leader makes on its own, on each group this server leads: the group's rules
+ * from this server's config when they are not the group's ({@link FleetStateMachine#rulesProposal}),
+ * and the expiry of the leases {@link LeaseExpiry} finds due on this server's monotonic clock.
+ * One such proposal is in flight per group at a time.
  */
-final class LeaseExpirer {
-  private static final Logger LOG = LoggerFactory.getLogger(LeaseExpirer.class);
+final class LeaderDuties {
+  private static final Logger LOG = LoggerFactory.getLogger(LeaderDuties.class);
 
   private final FleetServer server;
   private final LongSupplier monotonicClock;
@@ -32,7 +38,7 @@ final class LeaseExpirer {
   private final Set<RaftGroupId> inFlight = ConcurrentHashMap.newKeySet();
 
   /** @param clientId the id the server's state machines take for its own proposals */
-  LeaseExpirer(FleetServer server, LongSupplier monotonicClock, ClientId clientId) {
+  LeaderDuties(FleetServer server, LongSupplier monotonicClock, ClientId clientId) {
     this.server = server;
     this.monotonicClock = monotonicClock;
     this.clientId = clientId;
@@ -44,7 +50,7 @@ final class LeaseExpirer {
         check(gid);
       }
     } catch (Exception e) {
-      LOG.debug("lease expiry check failed on {}", server.id(), e);
+      LOG.debug("leader duties failed on {}", server.id(), e);
     }
   }
 
@@ -57,7 +63,13 @@ final class LeaseExpirer {
     if (inFlight.contains(gid)) {
       return;
     }
-    QueryReply reply = QueryReply.parseFrom(server.ratisStateMachine(gid).stateMachine()
+    FleetStateMachine state = (FleetStateMachine) server.ratisStateMachine(gid).stateMachine();
+    Optional<ByteString> rules = state.rulesProposal();
+    if (rules.isPresent()) {
+      propose(gid, rules.get());
+      return;
+    }
+    QueryReply reply = QueryReply.parseFrom(state
         .query(Query.newBuilder().setLeaseList(LeaseListRequest.getDefaultInstance()).build()
             .toByteString())
         .join());
@@ -68,14 +80,17 @@ final class LeaseExpirer {
     if (expire.getLeasesCount() == 0) {
       return;
     }
+    propose(gid, Command.newBuilder().setLeaseExpire(expire).build().toByteString());
+  }
+
+  private void propose(RaftGroupId gid, ByteString command) throws IOException {
     inFlight.add(gid);
     RaftClientRequest request = RaftClientRequest.newBuilder()
         .setClientId(clientId)
         .setServerId(server.serverId())
         .setGroupId(gid)
         .setCallId(server.nextCallId())
-        .setMessage(RatisBytes.message(
-            Command.newBuilder().setLeaseExpire(expire).build().toByteString()))
+        .setMessage(RatisBytes.message(command))
         .setType(RaftClientRequest.writeRequestType())
         .build();
     server.ratis().submitClientRequestAsync(request)

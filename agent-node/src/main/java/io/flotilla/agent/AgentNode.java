@@ -183,15 +183,19 @@ public final class AgentNode implements Closeable {
         nodeMetrics[0].exposeCount("flotilla_forwarded", "Changes this node forwarded between "
             + "its group and the council (both ways) as the group's leader", tags, loop,
             ForwardingLoop::forwarded);
-        nodeMetrics[0].exposeCount("flotilla_forward_failures", "Forwarding rounds that could "
-            + "not reach the group or the council", tags, loop, ForwardingLoop::failures);
+        nodeMetrics[0].exposeCount("flotilla_forward_failures", "Forwarding rounds of a route "
+            + "that could not reach the group or the council, or were refused", tags, loop,
+            ForwardingLoop::failures);
+        nodeMetrics[0].exposeLevel("flotilla_forward_stuck", "Routes of this group whose target "
+            + "refuses what they must forward next (flotilla status gives the reason)", tags,
+            loop, ForwardingLoop::stuck);
       }
       ClientLimiter limiter = new ClientLimiter(config.clientLimits(), nodeMetrics[0],
           group -> clients.get(group).leasesAsync().thenApply(r -> r.getLeasesList().stream()
               .map(LeaseInfo::getId).collect(Collectors.toSet())));
       timer.scheduleWithFixedDelay(limiter::sweep, 30, 30, TimeUnit.SECONDS);
       QuorumGate quorum = new QuorumGate(server, timer);
-      StatusService status = new StatusService(groups, server, Version.get(),
+      StatusService status = new StatusService(groups, server, forwarding, Version.get(),
           config.apiAddress().toString());
       NettyServerBuilder api = NettyServerBuilder.forAddress(
           new InetSocketAddress(config.apiAddress().host(), config.apiAddress().port()));

@@ -82,6 +82,11 @@ public final class Squads implements Closeable {
     return ids;
   }
 
+  /** Adds top-level lines (such as {@code limits:}) to the config of an agent not started. */
+  public void configure(String id, String yaml) throws IOException {
+    Files.writeString(agents.get(id).yaml, yaml, java.nio.file.StandardOpenOption.APPEND);
+  }
+
   /** The member lines of a group whose configs were written, for another group's forward. */
   public String membersYaml(List<String> ids) throws IOException {
     StringBuilder b = new StringBuilder();

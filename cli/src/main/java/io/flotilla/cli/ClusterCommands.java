@@ -12,11 +12,13 @@ import io.flotilla.agent.api.MemberAddCall;
 import io.flotilla.agent.api.MemberCall;
 import io.flotilla.agent.api.MemberListReply;
 import io.flotilla.agent.api.MemberPresence;
+import io.flotilla.agent.api.RouteStatus;
 import io.flotilla.agent.api.SnapshotReply;
 import io.flotilla.agent.api.StatusCall;
 import io.flotilla.agent.api.StatusGrpc;
 import io.flotilla.agent.api.StatusReply;
 import io.flotilla.agent.api.VoterChangeRecord;
+import io.flotilla.consensus.proto.GroupRules;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import java.time.Instant;
@@ -82,12 +84,13 @@ final class ClusterCommands {
           }
         }
         Output.Table t = new Output.Table("ENDPOINT", "ID", "GROUP", "ROLE", "LEADER", "TERM",
-            "COMMIT", "APPLIED", "SNAPSHOT", "LAG", "LAST CONTACT", "VERSION");
+            "COMMIT", "APPLIED", "SNAPSHOT", "LAG", "LAST CONTACT", "RULES", "VERSION");
         ArrayNode nodes = Output.JSON.arrayNode();
         int reachable = 0;
         for (Map.Entry<String, Object> e : all.entrySet()) {
           if (!(e.getValue() instanceof StatusReply s)) {
-            t.row(e.getKey(), "-", "-", "UNREACHABLE", "-", "-", "-", "-", "-", "-", "-", e.getValue());
+            t.row(e.getKey(), "-", "-", "UNREACHABLE", "-", "-", "-", "-", "-", "-", "-", "-",
+                e.getValue());
             nodes.add(Output.JSON.objectNode().put("endpoint", e.getKey()).put("error", (String) e.getValue()));
             continue;
           }
@@ -103,13 +106,33 @@ final class ClusterCommands {
             t.row(e.getKey(), s.getNodeId(), g.getGroup(), g.getRole(),
                 g.getLeaderId().isEmpty() ? "-" : g.getLeaderId(), g.getTerm(), g.getCommitIndex(),
                 g.getAppliedIndex(), g.getLastSnapshotIndex() < 0 ? "-" : g.getLastSnapshotIndex(),
-                lag, contact, s.getVersion());
+                lag, contact, g.getRulesAsConfigured() ? "as configured" : "differ", s.getVersion());
             ObjectNode gj = groups.addObject().put("group", g.getGroup()).put("role", g.getRole())
                 .put("leader", g.getLeaderId()).put("term", g.getTerm())
                 .put("commit_index", g.getCommitIndex()).put("applied_index", g.getAppliedIndex())
-                .put("last_snapshot_index", g.getLastSnapshotIndex()).put("revision", g.getRevision());
+                .put("last_snapshot_index", g.getLastSnapshotIndex()).put("revision", g.getRevision())
+                .put("rules_as_configured", g.getRulesAsConfigured());
+            GroupRules rules = g.getRules();
+            gj.putObject("rules")
+                .put("max_key_bytes", Integer.toUnsignedLong(rules.getMaxKeyBytes()))
+                .put("max_value_bytes", Integer.toUnsignedLong(rules.getMaxValueBytes()))
+                .put("max_txn_ops", Integer.toUnsignedLong(rules.getMaxTxnOps()))
+                .put("min_lease_ttl_ms", rules.getMinLeaseTtlMillis())
+                .put("max_lease_ttl_ms", rules.getMaxLeaseTtlMillis())
+                .put("signed_proposals", rules.getRequireSignatures());
             if (f != null) {
               gj.put("lag", f.getLag()).put("last_contact_ms", f.getLastContactMillis());
+            }
+            ArrayNode routes = gj.putArray("routes");
+            for (RouteStatus r : g.getRoutesList()) {
+              ObjectNode rj = routes.addObject().put("name", r.getName())
+                  .put("from", r.getFromGroup()).put("to", r.getToGroup())
+                  .put("forwarded", r.getForwarded());
+              rj.put("stuck", r.getStuck().isEmpty() ? null : r.getStuck());
+              if (!r.getStuck().isEmpty()) {
+                t.note(s.getNodeId() + ": forwarding " + r.getName() + " from " + r.getFromGroup()
+                    + " to " + r.getToGroup() + " is STUCK: " + r.getStuck());
+              }
             }
             ArrayNode followers = gj.putArray("followers");
             g.getFollowersList().forEach(x -> followers.addObject().put("id", x.getId())

@@ -1,6 +1,7 @@
 package io.flotilla.agent.forward;
 
 import io.flotilla.consensus.client.FleetClient;
+import io.flotilla.consensus.client.FleetException;
 import io.flotilla.consensus.forward.Forwarder;
 import io.flotilla.consensus.forward.Route;
 import io.flotilla.consensus.server.FleetServer;
@@ -18,6 +19,12 @@ import org.slf4j.LoggerFactory;
  * every {@code delay}, each route forwards what gathered, in batches, until it has caught up.
  * A council that cannot be reached only delays the routes (the squad goes on committing); the
  * cursors in the targets make every change arrive once however leadership moves.
+ *
+ * <p>A route whose target refuses a batch for what it holds ({@code INVALID_ARGUMENT}: a key
+ * that its prefix makes longer than the target's rules allow, say) is <em>stuck</em>: no retry
+ * can move it until the source or the target's rules change. It is logged as an error once,
+ * reported with the reason ({@link #routes}, in the node's status and metrics), and tried again
+ * every second, so it resumes by itself when the cause goes; the other route goes on.
  */
 public final class ForwardingLoop implements Closeable {
   private static final Logger LOG = LoggerFactory.getLogger(ForwardingLoop.class);
@@ -26,7 +33,7 @@ public final class ForwardingLoop implements Closeable {
   private final String squad;
   private final FleetServer server;
   private final Forwarding forwarding;
-  private final List<Forwarder> forwarders = new ArrayList<>();
+  private final List<RouteRun> routes = new ArrayList<>();
   private final AtomicLong forwarded = new AtomicLong();
   private final AtomicLong failures = new AtomicLong();
   private final Thread thread;
@@ -42,13 +49,14 @@ public final class ForwardingLoop implements Closeable {
     this.squad = squad;
     this.server = server;
     this.forwarding = forwarding;
+    String council = forwarding.council().name();
     if (forwarding.up() != null) {
-      forwarders.add(new Forwarder(Route.up(squad, forwarding.up()), squadClient, councilClient,
-          forwarding.batch(), Duration.ZERO));
+      routes.add(new RouteRun(new Forwarder(Route.up(squad, forwarding.up()), squadClient,
+          councilClient, forwarding.batch(), Duration.ZERO), squad, council));
     }
     if (forwarding.down() != null) {
-      forwarders.add(new Forwarder(Route.down(forwarding.council().name(), forwarding.down()),
-          councilClient, squadClient, forwarding.batch(), Duration.ZERO));
+      routes.add(new RouteRun(new Forwarder(Route.down(council, forwarding.down()),
+          councilClient, squadClient, forwarding.batch(), Duration.ZERO), council, squad));
     }
     this.thread = new Thread(this::run, "flotilla-forward-" + squad);
     thread.setDaemon(true);
@@ -59,40 +67,51 @@ public final class ForwardingLoop implements Closeable {
     return this;
   }
 
+  /** The squad whose routes this loop runs. */
+  public String squad() {
+    return squad;
+  }
+
   /** Changes applied in their targets so far, both routes together. */
   public long forwarded() {
     return forwarded.get();
   }
 
-  /** Rounds that failed because a group could not be reached or refused a batch. */
+  /** Route rounds that failed because a group could not be reached or refused a batch. */
   public long failures() {
     return failures.get();
   }
 
+  /** Each route as it stands, up before down. */
+  public List<RouteState> routes() {
+    return routes.stream().map(RouteRun::state).toList();
+  }
+
+  /** How many routes are stuck now. */
+  public int stuck() {
+    return (int) routes.stream().filter(r -> r.stuck != null).count();
+  }
+
+  /**
+   * A route as it stands.
+   *
+   * @param stuck why the route's target refuses what it must forward next; null while it is not
+   */
+  public record RouteState(String name, String from, String to, long forwarded, String stuck) {}
+
   private void run() {
-    String failing = null;
     while (!closed) {
       Duration pause = forwarding.delay();
       try {
         if (server.status(squad).isLeader()) {
-          for (Forwarder f : forwarders) {
-            for (int n; !closed && (n = f.forwardOnce()) > 0; ) {
-              forwarded.addAndGet(n);
+          for (RouteRun r : routes) {
+            if (!closed && !r.runOnce()) {
+              pause = BACKOFF;
             }
           }
         }
-        if (failing != null) {
-          LOG.info("group {}: forwarding to and from {} resumed", squad,
-              forwarding.council().name());
-          failing = null;
-        }
-      } catch (IOException | RuntimeException e) {
-        failures.incrementAndGet();
-        if (failing == null) {
-          failing = e.getMessage();
-          LOG.warn("group {}: forwarding to and from {} waits: {}", squad,
-              forwarding.council().name(), failing);
-        }
+      } catch (IOException e) {
+        // This node's own replica of the squad is gone (a removal or a shutdown).
         pause = BACKOFF;
       }
       try {
@@ -100,6 +119,58 @@ public final class ForwardingLoop implements Closeable {
       } catch (InterruptedException e) {
         return;
       }
+    }
+  }
+
+  /** One route's forwarder and what its last round met. */
+  private final class RouteRun {
+    final Forwarder forwarder;
+    final String from;
+    final String to;
+    final AtomicLong copied = new AtomicLong();
+    volatile String stuck;
+    String waiting;
+
+    RouteRun(Forwarder forwarder, String from, String to) {
+      this.forwarder = forwarder;
+      this.from = from;
+      this.to = to;
+    }
+
+    /** Forwards until caught up; false when a group could not be reached or refused a batch. */
+    boolean runOnce() {
+      String route = forwarder.route().name();
+      try {
+        for (int n; !closed && (n = forwarder.forwardOnce()) > 0; ) {
+          copied.addAndGet(n);
+          forwarded.addAndGet(n);
+        }
+      } catch (RuntimeException e) {
+        failures.incrementAndGet();
+        // Anything but a group's answer (a cursor this forwarder cannot read) is stuck too.
+        if (!(e instanceof FleetException f) || f.code() == FleetException.Code.INVALID_ARGUMENT) {
+          if (stuck == null) {
+            LOG.error("group {}: forwarding {} from {} to {} is stuck: {} refuses what comes "
+                + "next: {}", squad, route, from, to, to, e.getMessage());
+          }
+          stuck = e.getMessage();
+        } else if (waiting == null) {
+          waiting = e.getMessage();
+          LOG.warn("group {}: forwarding {} from {} to {} waits: {}", squad, route, from, to,
+              waiting);
+        }
+        return false;
+      }
+      if (stuck != null || waiting != null) {
+        LOG.info("group {}: forwarding {} from {} to {} resumed", squad, route, from, to);
+        stuck = null;
+        waiting = null;
+      }
+      return true;
+    }
+
+    RouteState state() {
+      return new RouteState(forwarder.route().name(), from, to, copied.get(), stuck);
     }
   }
 

@@ -178,6 +178,13 @@ public final class NodeMetrics implements KvService.WriteMetrics, Rejections {
         .description(help).tags(tags).register(registry);
   }
 
+  /** A level that {@code owner} keeps, exposed as a gauge for as long as the owner lives. */
+  public <T> void exposeLevel(String name, String help, Tags tags, T owner,
+      ToLongFunction<T> level) {
+    Gauge.builder(name, owner, o -> level.applyAsLong(o))
+        .description(help).tags(tags).register(registry);
+  }
+
   @Override
   public void rejected(String limit) {
     limitRejections.get(limit).increment();

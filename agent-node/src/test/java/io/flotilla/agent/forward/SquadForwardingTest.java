@@ -8,9 +8,16 @@ import io.flotilla.agent.Squads;
 import io.flotilla.agent.api.KVGrpc;
 import io.flotilla.agent.api.PutCall;
 import io.flotilla.agent.api.RangeCall;
+import io.flotilla.agent.api.RouteStatus;
+import io.flotilla.agent.api.StatusCall;
+import io.flotilla.agent.api.StatusGrpc;
 import io.flotilla.consensus.proto.KeyValue;
 import io.flotilla.consensus.proto.PutRequest;
 import io.flotilla.consensus.proto.RangeRequest;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -68,6 +75,59 @@ class SquadForwardingTest {
       assertThat(range(fleet, via, "squad-1", "fleet/")).extracting(KeyValue::getVersion)
           .containsExactly(1L);
     }
+  }
+
+  @Test
+  void aRouteTheCouncilRefusesIsReportedStuckWhileTheOtherRouteGoesOn() throws Exception {
+    try (Squads fleet = new Squads(dir)) {
+      List<String> council = fleet.group("council", "g", 3, 3, "");
+      for (String g : council) {
+        fleet.configure(g, "limits:\n  max-key-bytes: 48\n");
+      }
+      fleet.group("squad-1", "d", 3, 3, """
+          forward:
+            council:
+              id: council
+              members:
+          %s  up: decisions/
+            down: fleet/
+            batch: 16
+            delay-ms: 200
+          """.formatted(fleet.membersYaml(council).indent(6)));
+      fleet.startAll();
+      await().atMost(WAIT).until(() -> fleet.leader("council") != null
+          && fleet.leader("squad-1") != null);
+
+      // 41 bytes in the squad; re-rooted under squads/squad-1/, 56 in the council.
+      put(fleet, "d1", "squad-1", "decisions/" + "x".repeat(31), "v");
+      await().atMost(WAIT).until(() -> stuck(fleet, fleet.leader("squad-1")).contains(
+          "key is 56 bytes, over the limit of 48"));
+      put(fleet, "g1", "council", "fleet/airspace/sector-4", "reserved");
+      await().atMost(WAIT).until(() -> range(fleet, "d1", "squad-1", "fleet/").size() == 1);
+
+      String leader = fleet.leader("squad-1");
+      RouteStatus up = routes(fleet, leader).get(0);
+      assertThat(up.getName()).isEqualTo("up");
+      assertThat(up.getToGroup()).isEqualTo("council");
+      assertThat(routes(fleet, leader).get(1).getStuck()).isEmpty();
+      URI scrape = URI.create("http://127.0.0.1:" + fleet.agent(leader).node().metricsPort()
+          + "/metrics");
+      HttpResponse<String> metrics = HttpClient.newHttpClient().send(
+          HttpRequest.newBuilder(scrape).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(metrics.body()).contains("flotilla_forward_stuck{group=\"squad-1\"} 1.0");
+    }
+  }
+
+  private static String stuck(Squads fleet, String agent) {
+    return agent == null ? "" : routes(fleet, agent).stream().map(RouteStatus::getStuck)
+        .reduce("", String::concat);
+  }
+
+  private static List<RouteStatus> routes(Squads fleet, String agent) {
+    return StatusGrpc.newBlockingStub(fleet.agent(agent).channel())
+        .withDeadlineAfter(10, TimeUnit.SECONDS).status(StatusCall.getDefaultInstance())
+        .getGroupsList().stream().filter(g -> g.getGroup().equals("squad-1")).findFirst()
+        .orElseThrow().getRoutesList();
   }
 
   private static void put(Squads fleet, String via, String group, String key, String value) {

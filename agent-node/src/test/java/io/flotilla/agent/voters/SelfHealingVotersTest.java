@@ -28,7 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A squad of five agent nodes (three voters, two listeners, {@code voters: 3}) whose leader
- * keeps the voter set healthy: what operators can count on.
+ * keeps the voter set healthy: what operators can count on. That a battery hovering around the
+ * threshold changes nothing is the decision core's to show, on its own clock
+ * ({@code VoterManagerTest}); here, that agents' reports reach it and its decisions are made.
  */
 class SelfHealingVotersTest {
   private static final Duration WAIT = Duration.ofSeconds(60);
@@ -72,23 +74,6 @@ class SelfHealingVotersTest {
       } finally {
         writer.stop();
       }
-    }
-  }
-
-  @Test
-  void aBatteryHoveringAroundTheThresholdChangesNothing() throws Exception {
-    try (Squads fleet = new Squads(dir)) {
-      fleet.group(SQUAD, "d", 4, 3, "voters: 3");
-      fleet.startAll();
-      await().atMost(WAIT).until(() -> fleet.leader(SQUAD) != null);
-      String hovering = nonLeaderVoter(fleet);
-      var cluster = ClusterGrpc.newBlockingStub(fleet.agent(hovering).channel());
-      for (int i = 0; i < 15; i++) {
-        cluster.reportHealth(HealthReport.newBuilder().setBattery(i % 2 == 0 ? 18 : 22).build());
-        Thread.sleep(1000);
-      }
-      assertThat(voters(fleet)).contains(hovering).hasSize(3);
-      assertThat(changes(fleet)).isEmpty();
     }
   }
 

@@ -33,8 +33,11 @@ class HistoryReaderFuzzTest {
   private static final long SEED = Long.getLong("fuzz.seed", 20_240_611L);
   private static final Integer ONLY = Integer.getInteger("fuzz.iteration");
   private static final int ITERATIONS = 3_000;
-  /** Longer than this for one input is a hang. */
-  private static final Duration SLOW = Duration.ofSeconds(2);
+  /**
+   * A guard against a reader that never returns, not a speed check: every input together takes
+   * a small fraction of it on a loaded machine, and only a reader looping forever reaches it.
+   */
+  private static final Duration HANG = Duration.ofMinutes(5);
   private static final Path RESOURCES = Path.of("src/test/resources/linearizability");
   /** Pieces of the three formats, so that mutations make near-misses, not only noise. */
   private static final String[] TOKENS = {
@@ -87,7 +90,7 @@ class HistoryReaderFuzzTest {
   void everyReaderEitherReadsOrNamesTheBadLine() {
     List<String> failures = new ArrayList<>();
     int[] outcomes = new int[2];
-    assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+    assertTimeoutPreemptively(HANG, () -> {
       for (int i = 0; i < ITERATIONS; i++) {
         if (ONLY == null || ONLY == i) {
           String failure = iteration(i, outcomes);
@@ -117,7 +120,6 @@ class HistoryReaderFuzzTest {
     boolean asFile = random.nextInt(4) == 0;
     Path file = dir.resolve("fuzz-" + i);
     String source = asFile ? file.toString() : "fuzz";
-    long start = System.nanoTime();
     try {
       if (asFile) {
         Files.write(file, bytesOf(text, random));
@@ -140,9 +142,7 @@ class HistoryReaderFuzzTest {
     } finally {
       Files.deleteIfExists(file);
     }
-    Duration took = Duration.ofNanos(System.nanoTime() - start);
-    return took.compareTo(SLOW) > 0
-        ? describe(format, asFile, text, "took " + took.toMillis() + " ms") : null;
+    return null;
   }
 
   private static String describe(HistoryFormat format, boolean asFile, String text, String what) {

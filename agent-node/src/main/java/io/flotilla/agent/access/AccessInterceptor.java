@@ -71,6 +71,7 @@ public final class AccessInterceptor implements ServerInterceptor {
     need(ElectionGrpc.getObserveMethod(), Need.of(Role.READ));
     need(ClusterGrpc.getMemberListMethod(), Need.of(Role.READ));
     need(ClusterGrpc.getListAgentsMethod(), Need.of(Role.READ));
+    need(ClusterGrpc.getStateDigestMethod(), Need.of(Role.READ));
     need(ClusterGrpc.getReportHealthMethod(), Need.of(Role.WRITE));
     need(StatusGrpc.getStatusMethod(), Need.of(Role.READ));
   }

@@ -29,6 +29,7 @@ import io.flotilla.consensus.proto.IdentityListResponse;
 import io.flotilla.consensus.server.FleetPeer;
 import io.flotilla.consensus.server.FleetServer;
 import io.grpc.Status;
+import io.flotilla.consensus.proto.StateDigestResponse;
 import io.grpc.stub.StreamObserver;
 import java.security.PublicKey;
 
@@ -136,6 +137,11 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
   public void snapshot(GroupCall call, StreamObserver<SnapshotReply> out) {
     Calls.blocking(() -> SnapshotReply.newBuilder()
         .setIndex(server.snapshotNow(groups.resolve(call.getGroup()))).build(), out);
+  }
+
+  @Override
+  public void stateDigest(GroupCall call, StreamObserver<StateDigestResponse> out) {
+    Calls.blocking(() -> server.stateMachine(groups.resolve(call.getGroup())).digest(), out);
   }
 
   @Override

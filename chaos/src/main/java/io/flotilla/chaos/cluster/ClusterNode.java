@@ -1,13 +1,18 @@
 package io.flotilla.chaos.cluster;
 
 import com.github.dockerjava.api.DockerClient;
+import io.flotilla.agent.api.ClusterGrpc;
+import io.flotilla.agent.api.GroupCall;
+import io.flotilla.consensus.proto.StateDigestResponse;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.Container.ExecResult;
 import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.images.builder.Transferable;
 
 /**
  * One agent-node container. Clients reach its API through a port published on loopback; its
@@ -18,16 +23,42 @@ public final class ClusterNode {
   static final int RAFT_PORT = 7001;
   static final int API_PORT = 7101;
 
+  static final String CONFIG = "/etc/flotilla/agent.yaml";
+
   private final String id;
   private final String group;
+  private final String config;
   private final GenericContainer<?> container;
   private volatile ManagedChannel channel;
   private volatile int apiPort;
 
-  ClusterNode(String id, String group, GenericContainer<?> container) {
+  ClusterNode(String id, String group, String config, GenericContainer<?> container) {
     this.id = id;
     this.group = group;
+    this.config = config;
     this.container = container;
+  }
+
+  /** The config the node was created with. */
+  public String config() {
+    return config;
+  }
+
+  /**
+   * Stops the agent gracefully (SIGTERM), replaces its config file and starts it again on its
+   * data, as an operator rolls out a config change; returns once the node is running.
+   */
+  public void restartWith(String newConfig) {
+    docker().stopContainerCmd(container.getContainerId()).withTimeout(10).exec();
+    awaitRunning(false);
+    container.copyFileToContainer(Transferable.of(newConfig), CONFIG);
+    start();
+  }
+
+  /** This node's own replica's digest of its group's state, with the index it has applied. */
+  public StateDigestResponse stateDigest() {
+    return ClusterGrpc.newBlockingStub(channel()).withDeadlineAfter(5, TimeUnit.SECONDS)
+        .stateDigest(GroupCall.newBuilder().setGroup(group).build());
   }
 
   public String id() {

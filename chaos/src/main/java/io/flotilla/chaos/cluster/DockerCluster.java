@@ -106,7 +106,7 @@ public final class DockerCluster implements Closeable {
             .withNetworkAliases(a.id())
             .withLabel(LABEL, "true")
             .withExposedPorts(ClusterNode.API_PORT, 7201)
-            .withCopyToContainer(Transferable.of(a.config()), "/etc/flotilla/agent.yaml")
+            .withCopyToContainer(Transferable.of(a.config()), ClusterNode.CONFIG)
             .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig()
                 .withCapAdd(Capability.NET_ADMIN))
             .withCommand("java", "-Xms32m", "-Xmx192m", "-XX:+UseSerialGC",
@@ -115,7 +115,7 @@ public final class DockerCluster implements Closeable {
             .waitingFor(Wait.forHttp("/healthz").forPort(7201)
                 .withStartupTimeout(Duration.ofMinutes(2)));
         containers.add(c);
-        nodes.add(new ClusterNode(a.id(), a.group(), c));
+        nodes.add(new ClusterNode(a.id(), a.group(), a.config(), c));
       }
       Startables.deepStart(containers).join();
     } catch (RuntimeException e) {

@@ -1,5 +1,6 @@
 package io.flotilla.chaos.harness;
 
+import io.flotilla.chaos.checkers.ReplicaAgreement;
 import io.flotilla.chaos.checkers.Validity;
 import io.flotilla.chaos.cluster.ClusterNode;
 import io.flotilla.chaos.cluster.DockerCluster;
@@ -68,7 +69,8 @@ public final class ChaosRun {
       awaitLeader(cluster);
       finalRead(workload, cluster, recorder);
       History clients = recorder.clients();
-      List<Check> checks = workload.check(clients);
+      List<Check> checks = new ArrayList<>(workload.check(clients));
+      checks.add(ReplicaAgreement.check(cluster.nodes(), RECOVERY));
       Validity validity = overall(checks);
       RunOutput.write(o, schedule, recorder.all(), checks, validity, cluster);
       return new Outcome(validity, checks, clients.operations().size(),

@@ -53,6 +53,7 @@ public final class Nemeses {
         ClusterNode::pause, ClusterNode::resume));
     ALL.put("packet-loss", PacketLoss::new);
     ALL.put("membership", Membership::new);
+    ALL.put("rolling-config", RollingConfig::new);
   }
 
   /** Expands names and families ("partition,kill") into nemesis names, in a stable order. */

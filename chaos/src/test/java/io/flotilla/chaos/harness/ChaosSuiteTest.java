@@ -87,6 +87,18 @@ class ChaosSuiteTest {
         false).validity()).isEqualTo(Validity.VALID);
   }
 
+  /**
+   * The members disagree on max-value-bytes mid-roll, and the append lists grow past it: on
+   * code whose apply read each member's own limits, seed "append-rolling-config" left the
+   * replicas diverged and the lists not linearizable.
+   */
+  @Test
+  void aConfigChangeRolledThroughTheNodesLeavesTheReplicasIdentical() throws Exception {
+    ChaosRun.Outcome o = run("append-rolling-config", "append", List.of("rolling-config"), false);
+    assertThat(o.checks()).extracting(c -> c.checker()).contains("replicas-agree");
+    assertThat(o.validity()).isEqualTo(Validity.VALID);
+  }
+
   @Test
   void readsServedFromANodesOwnStateAreCaughtAsNotLinearizable() throws Exception {
     ChaosRun.Outcome o = run("unsafe-local-reads", "register",

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Makes a Docker engine available for the container chaos suite and builds the base image the
 # agent containers start from. No registry is needed: the image is made from this machine's
-# own installed packages (the Java runtime, iptables, iproute2) with `docker import`.
+# own installed packages (the Java runtime, iptables, iproute2, libfaketime) with
+# `docker import`.
 #
 #   scripts/docker-engine.sh          install (as root, with apt) and start the engine if
-#                                     needed, then build flotilla-base:local if missing
+#                                     needed, then build flotilla-base:local if missing or
+#                                     made from other packages
 #   FLOTILLA_REBUILD_BASE=1 ...       rebuild the base image
 #
 # Exits 0 with a note on stderr when the engine cannot be had (not root, no apt): the
@@ -31,6 +33,19 @@ if ! command -v dockerd >/dev/null 2>&1 || ! command -v iptables >/dev/null 2>&1
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker.io iptables >/dev/null
 fi
 
+step="installing libfaketime with apt-get"
+# The clock nemeses step the agents' wall clocks with it, inside their containers only.
+faketime_status=$(dpkg-query -W -f='${Status}' libfaketime 2>/dev/null || true)
+if [ "$faketime_status" != "install ok installed" ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    log "installing libfaketime"
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libfaketime >/dev/null
+  else
+    log "no libfaketime and no way to install it here: the clock nemeses will not step clocks"
+  fi
+fi
+
 step="starting the Docker engine"
 if ! engine_up; then
   if [ "$(id -u)" != 0 ]; then
@@ -48,15 +63,22 @@ step="removing containers and networks an earlier run left"
 docker ps -aq --filter label=io.flotilla.chaos | xargs -r docker rm -f >/dev/null
 docker network ls -q --filter label=io.flotilla.chaos | xargs -r docker network rm >/dev/null
 
-if docker image inspect "$BASE_IMAGE" >/dev/null 2>&1 && [ "${FLOTILLA_REBUILD_BASE:-0}" != 1 ]; then
-  exit 0
-fi
-
 step="listing the packages of the base image"
 java_home=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")
 jre_pkg=$(dpkg -S "$java_home/bin/java" | cut -d: -f1)
 # The runtime, the tools the nemeses use, and everything they depend on, as installed here.
 roots="$jre_pkg iptables iproute2 dash coreutils procps"
+faketime_so=""
+if [ "$(dpkg-query -W -f='${Status}' libfaketime 2>/dev/null || true)" = "install ok installed" ]; then
+  roots="$roots libfaketime"
+  faketime_so=$(dpkg -L libfaketime | grep '/libfaketime\.so\.1$')
+fi
+# An image made from these packages is kept; one made from others (an older script) is not.
+made_from=$(docker image inspect -f '{{ index .Config.Labels "io.flotilla.base.roots" }}' \
+  "$BASE_IMAGE" 2>/dev/null || true)
+if [ "$made_from" = "$roots" ] && [ "${FLOTILLA_REBUILD_BASE:-0}" != 1 ]; then
+  exit 0
+fi
 pkgs=$(apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts --no-breaks \
          --no-replaces --no-enhances $roots 2>/dev/null | grep -E '^[a-z0-9]' | sort -u)
 installed=$(for p in $pkgs; do dpkg-query -W -f='${Status} ${Package}:${Architecture}\n' "$p" 2>/dev/null || true; done \
@@ -79,6 +101,8 @@ done
 mkdir -p "$links/tmp" "$links/etc" "$links/proc" "$links/sys" "$links/dev" "$links/opt/flotilla" "$links/var/lib/flotilla"
 chmod 1777 "$links/tmp"
 for d in bin sbin lib lib64; do ln -s "usr/$d" "$links/$d"; done
+# One path for the agents' LD_PRELOAD, whatever the architecture's library directory.
+if [ -n "$faketime_so" ]; then ln -s "$faketime_so" "$links/opt/flotilla/libfaketime.so.1"; fi
 echo "root:x:0:0:root:/root:/bin/sh" > "$links/etc/passwd"
 echo "root:x:0:" > "$links/etc/group"
 
@@ -88,7 +112,7 @@ log "importing $BASE_IMAGE from $(wc -l < "$list") files of $(echo "$installed" 
 tar -C "$links" -cf "$tarball" bin sbin lib lib64 tmp etc proc sys dev opt var
 tar -C / --no-recursion -rf "$tarball" -T "$list"
 docker import --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin' \
-  "$tarball" "$BASE_IMAGE" >/dev/null
+  --change "LABEL io.flotilla.base.roots=\"$roots\"" "$tarball" "$BASE_IMAGE" >/dev/null
 step="checking that $BASE_IMAGE runs java"
 version=$(docker run --rm "$BASE_IMAGE" java -version 2>&1)
 log "$BASE_IMAGE runs ${version%%$'\n'*}"

@@ -30,8 +30,9 @@ final class ChaosCommand {
           "schedule and the nodes' logs to --out. Exit 0 valid, 1 invalid, 3 unknown.", "",
           "Nemeses: partition-halves, partition-ring, bridge, isolate-leader, isolate-node,",
           "kill-node, kill-leader, pause-node, pause-leader, packet-loss, membership,",
-          "rolling-config (a config change rolled through the nodes one restart at a time);",
-          "families: partition, kill, pause, loss.",
+          "rolling-config (a config change rolled through the nodes one restart at a time),",
+          "clock-forward-leader, clock-back-leader, clock-strobe (a node's wall clock stepped",
+          "an hour); families: partition, kill, pause, loss, clock.",
           "Workloads: register, set, counter, append, election.", "",
           "Example:",
           "  flotilla chaos run --nodes 5 --workload register --nemesis partition,kill,pause --time 60s --seed 7"})

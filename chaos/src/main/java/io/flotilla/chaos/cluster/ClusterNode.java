@@ -24,6 +24,10 @@ public final class ClusterNode {
   static final int API_PORT = 7101;
 
   static final String CONFIG = "/etc/flotilla/agent.yaml";
+  /** libfaketime's offset of the agent's wall clock (see DockerCluster). */
+  static final String CLOCK_OFFSET = "/etc/flotilla/clock-offset";
+  static final String TRUE_TIME = "+0\n";
+  private static final String STROBE_PID = "/tmp/clock-strobe.pid";
 
   private final String id;
   private final String group;
@@ -160,6 +164,47 @@ public final class ClusterNode {
     if (r.getExitCode() != 0) {
       throw new IllegalStateException(script + " in " + id + " exited "
           + r.getExitCode() + ": " + r.getStderr().strip());
+    }
+  }
+
+  /**
+   * Steps the agent's wall clock to {@code offsetSeconds} from true time (its monotonic clock
+   * is untouched); the agent reads the change within a second.
+   */
+  public void stepClock(long offsetSeconds) {
+    sh("echo " + offset(offsetSeconds) + " > " + CLOCK_OFFSET);
+  }
+
+  /** Swings the agent's wall clock between {@code +seconds} and {@code -seconds}, every second. */
+  public void strobeClock(long seconds) {
+    sh("nohup sh -c 'while :; do echo " + offset(seconds) + " > " + CLOCK_OFFSET + "; sleep 1; "
+        + "echo " + offset(-seconds) + " > " + CLOCK_OFFSET + "; sleep 1; done' "
+        + ">/dev/null 2>&1 & echo $! > " + STROBE_PID);
+  }
+
+  /** Ends any strobe and gives the agent true time again. */
+  public void trueClock() {
+    sh("if [ -f " + STROBE_PID + " ]; then kill $(cat " + STROBE_PID + ") 2>/dev/null; rm -f "
+        + STROBE_PID + "; fi; echo +0 > " + CLOCK_OFFSET);
+  }
+
+  private static String offset(long seconds) {
+    return (seconds >= 0 ? "+" : "") + seconds + "s";
+  }
+
+  private void sh(String script) {
+    ExecResult r;
+    try {
+      r = container.execInContainer("sh", "-c", script);
+    } catch (IOException e) {
+      throw new IllegalStateException("shell in " + id + " failed", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+    if (r.getExitCode() != 0) {
+      throw new IllegalStateException(script + " in " + id + " exited " + r.getExitCode() + ": "
+          + r.getStderr().strip());
     }
   }
 

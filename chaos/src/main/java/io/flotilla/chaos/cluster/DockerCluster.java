@@ -107,6 +107,15 @@ public final class DockerCluster implements Closeable {
             .withLabel(LABEL, "true")
             .withExposedPorts(ClusterNode.API_PORT, 7201)
             .withCopyToContainer(Transferable.of(a.config()), ClusterNode.CONFIG)
+            // The agent's wall clock, and only its own, is the clock nemeses' to step: libfaketime
+            // adds the offset in this file to it; the monotonic clock stays true.
+            .withCopyToContainer(Transferable.of(ClusterNode.TRUE_TIME), ClusterNode.CLOCK_OFFSET)
+            .withEnv("LD_PRELOAD", "/opt/flotilla/libfaketime.so.1")
+            .withEnv("FAKETIME_TIMESTAMP_FILE", ClusterNode.CLOCK_OFFSET)
+            .withEnv("FAKETIME_DONT_FAKE_MONOTONIC", "1")
+            .withEnv("FAKETIME_CACHE_DURATION", "1")
+            // Its "monotonic fix" stretches the JVM's timed waits on the monotonic clock.
+            .withEnv("FAKETIME_FORCE_MONOTONIC_FIX", "0")
             .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig()
                 .withCapAdd(Capability.NET_ADMIN))
             .withCommand("java", "-Xms32m", "-Xmx192m", "-XX:+UseSerialGC",

@@ -30,7 +30,8 @@ public final class Nemeses {
           "isolate-node"),
       "kill", List.of("kill-node", "kill-leader"),
       "pause", List.of("pause-node", "pause-leader"),
-      "loss", List.of("packet-loss"));
+      "loss", List.of("packet-loss"),
+      "clock", List.of("clock-forward-leader", "clock-back-leader", "clock-strobe"));
 
   static {
     ALL.put("partition-halves", () -> partition("partition-halves",
@@ -54,6 +55,11 @@ public final class Nemeses {
     ALL.put("packet-loss", PacketLoss::new);
     ALL.put("membership", Membership::new);
     ALL.put("rolling-config", RollingConfig::new);
+    ALL.put("clock-forward-leader",
+        () -> new ClockFault("clock-forward-leader", ClockFault.Kind.FORWARD, true));
+    ALL.put("clock-back-leader",
+        () -> new ClockFault("clock-back-leader", ClockFault.Kind.BACK, true));
+    ALL.put("clock-strobe", () -> new ClockFault("clock-strobe", ClockFault.Kind.STROBE, false));
   }
 
   /** Expands names and families ("partition,kill") into nemesis names, in a stable order. */

@@ -17,6 +17,7 @@ import io.flotilla.chaos.history.History;
 import io.flotilla.chaos.history.Operation;
 import io.flotilla.chaos.history.Outcome;
 import io.flotilla.consensus.proto.Event;
+import io.flotilla.consensus.proto.LeaseKeepAliveResponse;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
@@ -28,21 +29,37 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Clients campaign for one coordinator role with the election recipe (each on a short lease of
- * its own), hold it briefly and resign. Judged from the committed history: replaying every
- * committed change to the candidates' keys gives the holder at each revision (the key created
- * first), so at most one at a time; every client that was told it won must appear there as a
- * holder. A client told it won while another held the role would be a split brain.
+ * its own), hold it for a while and resign. Judged two ways:
+ *
+ * <ul>
+ *   <li>{@code one-holder}, from the committed history: replaying every committed change to the
+ *       candidates' keys gives the holder at each revision (the key created first), so at most
+ *       one at a time; every client that was told it won must appear there as a holder.
+ *   <li>{@code holds-apart}, in real time: a winner renews its lease once and then holds the
+ *       role only as long as the README lets a holder assume, from winning until it resigns or
+ *       a TTL after it sent that keep-alive, whichever is first. No two such holds may overlap.
+ *       A lease that ends early (its leader's wall clock stepped, say) lets the next candidate
+ *       win while the holder still rightly believes it holds: two coordinators at once.
+ * </ul>
+ *
+ * All clients run in one process, so their holds are measured on one monotonic clock.
  */
 public final class ElectionWorkload implements Workload {
   private static final String NAME = "coordinator";
   private static final String PREFIX = "election/" + NAME + "/";
   /** Sorts after every candidate key and is created last: never a holder. */
   private static final String END = PREFIX + "~end";
+  private static final long TTL_MILLIS = 2_000;
+  /** How long a winner holds the role: most of the TTL its keep-alive bought. */
+  private static final long HOLD_MILLIS = 1_500;
 
   @Override
   public String name() {
@@ -73,12 +90,18 @@ public final class ElectionWorkload implements Workload {
 
   private static Completion acquire(Op op, AgentClient client) throws InterruptedException {
     long lease = LeaseGrpc.newBlockingStub(client.channel()).withDeadlineAfter(2, TimeUnit.SECONDS)
-        .grant(LeaseGrantCall.newBuilder().setTtlMillis(2_000).build()).getId();
+        .grant(LeaseGrantCall.newBuilder().setTtlMillis(TTL_MILLIS).build()).getId();
     LeaderKey key = ElectionGrpc.newBlockingStub(client.channel())
         .withDeadlineAfter(3, TimeUnit.SECONDS)
         .campaign(CampaignCall.newBuilder().setName(NAME)
             .setValue(ByteString.copyFromUtf8((String) op.value())).setLease(lease).build());
-    Thread.sleep(200);
+    long won = System.nanoTime();
+    long renewed = System.nanoTime();
+    boolean holds = keepAliveOnce(client, lease);
+    // Without an answer to its keep-alive the winner claims no hold of its own.
+    long believedUntil = holds ? renewed + TimeUnit.MILLISECONDS.toNanos(TTL_MILLIS) : won;
+    Thread.sleep(HOLD_MILLIS);
+    long released = System.nanoTime();
     try {
       ElectionGrpc.newBlockingStub(client.channel()).withDeadlineAfter(2, TimeUnit.SECONDS)
           .resign(key);
@@ -87,7 +110,39 @@ public final class ElectionWorkload implements Workload {
     } catch (StatusRuntimeException e) {
       // the role ends with the lease anyway; it was held, which is what this op reports
     }
-    return Completion.ok(List.of(key.getKey().toStringUtf8(), key.getCreateRevision()));
+    return Completion.ok(List.of(key.getKey().toStringUtf8(), key.getCreateRevision(), won,
+        Math.min(released, believedUntil)));
+  }
+
+  /** Sends one keep-alive and waits for its answer; false when none came in time. */
+  private static boolean keepAliveOnce(AgentClient client, long lease)
+      throws InterruptedException {
+    CompletableFuture<LeaseKeepAliveResponse> answer = new CompletableFuture<>();
+    StreamObserver<LeaseCall> calls = LeaseGrpc.newStub(client.channel())
+        .withDeadlineAfter(2, TimeUnit.SECONDS).keepAlive(new StreamObserver<>() {
+          @Override
+          public void onNext(LeaseKeepAliveResponse r) {
+            answer.complete(r);
+          }
+
+          @Override
+          public void onError(Throwable t) {
+            answer.completeExceptionally(t);
+          }
+
+          @Override
+          public void onCompleted() {
+            answer.completeExceptionally(new IllegalStateException("no keep-alive answer"));
+          }
+        });
+    calls.onNext(LeaseCall.newBuilder().setId(lease).build());
+    try {
+      return answer.get(2, TimeUnit.SECONDS).getTtlMillis() > 0;
+    } catch (ExecutionException | TimeoutException e) {
+      return false;
+    } finally {
+      calls.onCompleted();
+    }
   }
 
   /** Every committed change to the candidates' keys, in revision order. */
@@ -170,6 +225,41 @@ public final class ElectionWorkload implements Workload {
         : claims == 0 ? Validity.UNKNOWN : Validity.VALID;
     return List.of(new Check("one-holder", validity, claims + " wins, " + held.size()
         + " tenures in the committed history" + (impostors.isEmpty() ? ""
-            : "; told they won but never held the role: " + impostors), Optional.empty()));
+            : "; told they won but never held the role: " + impostors), Optional.empty()),
+        holdsApart(history));
+  }
+
+  /** Whether the holds clients were entitled to believe in ever overlapped in real time. */
+  static Check holdsApart(History history) {
+    List<long[]> holds = new ArrayList<>();
+    List<String> who = new ArrayList<>();
+    for (Operation op : history.operations()) {
+      if (op.function().equals("acquire") && op.outcome() == Outcome.OK) {
+        List<?> claim = (List<?>) op.output();
+        if (claim.size() == 4) {
+          holds.add(new long[] {((Number) claim.get(2)).longValue(),
+              ((Number) claim.get(3)).longValue(), who.size()});
+          who.add(op.input() + " as " + claim.get(0));
+        }
+      }
+    }
+    holds.sort(java.util.Comparator.comparingLong(h -> h[0]));
+    List<String> overlaps = new ArrayList<>();
+    long[] longest = null;
+    for (long[] h : holds) {
+      if (longest != null && h[0] < longest[1]) {
+        overlaps.add(who.get((int) h[2]) + " won " + (longest[1] - h[0]) / 1_000_000
+            + " ms before " + who.get((int) longest[2]) + "'s hold ended");
+      }
+      if (longest == null || h[1] > longest[1]) {
+        longest = h;
+      }
+    }
+    Validity validity = !overlaps.isEmpty() ? Validity.INVALID
+        : holds.isEmpty() ? Validity.UNKNOWN : Validity.VALID;
+    return new Check("holds-apart", validity, holds.size() + " holds" + (overlaps.isEmpty()
+        ? ", none overlapping" : "; two holders at once: " + overlaps.stream().limit(5).toList()
+            + (overlaps.size() > 5 ? " and " + (overlaps.size() - 5) + " more" : "")),
+        Optional.empty());
   }
 }

@@ -88,6 +88,19 @@ class ChaosSuiteTest {
   }
 
   /**
+   * Wall clocks of the leader stepped by hours and swinging: no lease may end before the TTL its
+   * holder's keep-alive bought, so no two coordinators hold at once. On code whose leases
+   * followed the leader's wall clock, this run found two holders at once, as did {@code flotilla
+   * chaos run --nodes 3 --workload election --nemesis clock --time 45s --seed 4}.
+   */
+  @Test
+  void noTwoCoordinatorsHoldAtOnceWhileTheLeadersWallClockSteps() throws Exception {
+    ChaosRun.Outcome o = run("election-clock", "election", List.of("clock"), false);
+    assertThat(o.checks()).extracting(c -> c.checker()).contains("holds-apart");
+    assertThat(o.validity()).isEqualTo(Validity.VALID);
+  }
+
+  /**
    * The members disagree on max-value-bytes mid-roll, and the append lists grow past it: on
    * code whose apply read each member's own limits, seed "append-rolling-config" left the
    * replicas diverged and the lists not linearizable.

@@ -176,6 +176,7 @@ class ApiFuzzTest {
     seed(ClusterGrpc.getMemberListMethod(), GroupCall.getDefaultInstance());
     seed(ClusterGrpc.getResumeElectionsMethod(), GroupCall.getDefaultInstance());
     seed(ClusterGrpc.getListAgentsMethod(), GroupCall.getDefaultInstance());
+    seed(ClusterGrpc.getStateDigestMethod(), GroupCall.getDefaultInstance());
     seed(ClusterGrpc.getReportHealthMethod(),
         HealthReport.newBuilder().setBattery(80).setLink(0.9).build());
     seed(StatusGrpc.getStatusMethod(), StatusCall.getDefaultInstance());

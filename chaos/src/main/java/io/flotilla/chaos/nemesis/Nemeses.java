@@ -43,6 +43,9 @@ public final class Nemeses {
         (nodes, r) -> Partitions.isolate(nodes, nodes.get(r.random().nextInt(nodes.size())))));
     ALL.put("isolate-leader", () -> partition("isolate-leader",
         (nodes, r) -> Partitions.isolate(nodes, r.leaderOr(nodes))));
+    // Held past the agents' request deadline (see MINIMUM_MILLIS), so that clients give up on
+    // writes the group may still commit when it heals, and renew.
+    ALL.put("leaderless", () -> partition("leaderless", (nodes, r) -> Partitions.apart(nodes)));
     // kill -9, healed by starting the node again on its data; SIGSTOP, healed by SIGCONT.
     ALL.put("kill-node", () -> new ProcessFault("kill-node", false, "killed",
         ClusterNode::kill, ClusterNode::start));
@@ -61,6 +64,12 @@ public final class Nemeses {
         () -> new ClockFault("clock-back-leader", ClockFault.Kind.BACK, true));
     ALL.put("clock-strobe", () -> new ClockFault("clock-strobe", ClockFault.Kind.STROBE, false));
   }
+
+  /**
+   * The shortest a nemesis must last to do what it is for: a leaderless spell longer than the
+   * agents' request deadline (twice the lan profile's request timeout) and the clients' own.
+   */
+  static final Map<String, Long> MINIMUM_MILLIS = Map.of("leaderless", 8_000L);
 
   /** Expands names and families ("partition,kill") into nemesis names, in a stable order. */
   public static List<String> expand(List<String> names) {

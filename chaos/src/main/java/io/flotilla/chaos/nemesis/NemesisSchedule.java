@@ -41,7 +41,8 @@ public record NemesisSchedule(long seed, List<Step> steps) {
         Collections.shuffle(round, random);
       }
       String nemesis = round.remove(0);
-      long duration = Math.min(3_000 + random.nextInt(3_000), end - t);
+      long duration = Math.min(Math.max(3_000 + random.nextInt(3_000),
+          Nemeses.MINIMUM_MILLIS.getOrDefault(nemesis, 0L)), end - t);
       steps.add(new Step(t, duration, nemesis, random.nextLong()));
       t += duration + 2_000 + random.nextInt(2_000);
     }

@@ -81,6 +81,15 @@ public final class Partitions {
     return grudge;
   }
 
+  /** Every node cut off from every other: no majority anywhere, so no leader. */
+  static Map<String, Set<String>> apart(List<String> nodes) {
+    Map<String, Set<String>> grudge = new LinkedHashMap<>();
+    for (String n : nodes) {
+      grudge.put(n, new HashSet<>(without(nodes, n)));
+    }
+    return grudge;
+  }
+
   /** Each node of {@code side} drops the nodes of {@code other}, and each of those drops it. */
   static Map<String, Set<String>> between(Collection<String> side, Collection<String> other) {
     Map<String, Set<String>> grudge = new LinkedHashMap<>();

@@ -63,6 +63,16 @@ class ChaosSuiteTest {
         .validity()).isEqualTo(Validity.VALID);
   }
 
+  /**
+   * No majority anywhere for longer than the agents' request deadline, under pipelined writers:
+   * the clients give up on writes the group may still commit, and renew.
+   */
+  @Test
+  void registersStayLinearizableThroughLeaderlessSpells() throws Exception {
+    assertThat(run("register-leaderless", "register", List.of("leaderless"), false).validity())
+        .isEqualTo(Validity.VALID);
+  }
+
   @Test
   void everyAcknowledgedSetAddSurvivesKillsAndPauses() throws Exception {
     assertThat(run("set-kill-pause", "set", List.of("kill-leader", "pause-leader"), false)

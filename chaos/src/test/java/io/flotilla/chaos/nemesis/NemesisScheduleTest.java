@@ -37,6 +37,17 @@ class NemesisScheduleTest {
   }
 
   @Test
+  void aLeaderlessSpellOutlastsTheAgentsDeadlineAndLeavesNoMajorityAnywhere() {
+    NemesisSchedule s = NemesisSchedule.generate(7, List.of("leaderless"), Duration.ofMinutes(1));
+    assertThat(s.steps()).isNotEmpty().allSatisfy(step ->
+        assertThat(step.durationMillis()).isGreaterThanOrEqualTo(8_000));
+
+    var grudge = Partitions.apart(List.of("n1", "n2", "n3"));
+    assertThat(grudge.get("n1")).containsExactlyInAnyOrder("n2", "n3");
+    assertThat(grudge.get("n3")).containsExactlyInAnyOrder("n1", "n2");
+  }
+
+  @Test
   void familiesExpandAndUnknownNamesAreRefused() {
     assertThat(Nemeses.expand(List.of("kill", "kill-node", "membership")))
         .containsExactly("kill-node", "kill-leader", "membership");

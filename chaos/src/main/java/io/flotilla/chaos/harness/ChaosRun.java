@@ -70,7 +70,7 @@ public final class ChaosRun {
       finalRead(workload, cluster, recorder);
       History clients = recorder.clients();
       List<Check> checks = new ArrayList<>(workload.check(clients));
-      checks.add(ReplicaAgreement.check(cluster.nodes(), RECOVERY));
+      checks.add(ReplicaAgreement.check(cluster, RECOVERY));
       Validity validity = overall(checks);
       RunOutput.write(o, schedule, recorder.all(), checks, validity, cluster);
       return new Outcome(validity, checks, clients.operations().size(),

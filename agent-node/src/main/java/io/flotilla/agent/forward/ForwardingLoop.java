@@ -34,7 +34,6 @@ public final class ForwardingLoop implements Closeable {
   private final FleetServer server;
   private final Forwarding forwarding;
   private final List<RouteRun> routes = new ArrayList<>();
-  private final AtomicLong forwarded = new AtomicLong();
   private final AtomicLong failures = new AtomicLong();
   private final Thread thread;
   private volatile boolean closed;
@@ -74,7 +73,7 @@ public final class ForwardingLoop implements Closeable {
 
   /** Changes applied in their targets so far, both routes together. */
   public long forwarded() {
-    return forwarded.get();
+    return routes.stream().mapToLong(r -> r.copied.get()).sum();
   }
 
   /** Route rounds that failed because a group could not be reached or refused a batch. */
@@ -143,7 +142,6 @@ public final class ForwardingLoop implements Closeable {
       try {
         for (int n; !closed && (n = forwarder.forwardOnce()) > 0; ) {
           copied.addAndGet(n);
-          forwarded.addAndGet(n);
         }
       } catch (RuntimeException e) {
         failures.incrementAndGet();

@@ -36,19 +36,7 @@ class SquadForwardingTest {
       throws Exception {
     try (Squads fleet = new Squads(dir)) {
       List<String> council = fleet.group("council", "g", 3, 3, "");
-      fleet.group("squad-1", "d", 3, 3, """
-          forward:
-            council:
-              id: council
-              members:
-          %s  up: decisions/
-            down: fleet/
-            batch: 16
-            delay-ms: 200
-          """.formatted(fleet.membersYaml(council).indent(6)));
-      fleet.startAll();
-      await().atMost(WAIT).until(() -> fleet.leader("council") != null
-          && fleet.leader("squad-1") != null);
+      startSquadForwardingTo(fleet, council);
 
       for (int i = 0; i < 40; i++) {
         put(fleet, "d3", "squad-1", "decisions/task-" + i, "drone-" + i);
@@ -84,19 +72,7 @@ class SquadForwardingTest {
       for (String g : council) {
         fleet.configure(g, "limits:\n  max-key-bytes: 48\n");
       }
-      fleet.group("squad-1", "d", 3, 3, """
-          forward:
-            council:
-              id: council
-              members:
-          %s  up: decisions/
-            down: fleet/
-            batch: 16
-            delay-ms: 200
-          """.formatted(fleet.membersYaml(council).indent(6)));
-      fleet.startAll();
-      await().atMost(WAIT).until(() -> fleet.leader("council") != null
-          && fleet.leader("squad-1") != null);
+      startSquadForwardingTo(fleet, council);
 
       // 41 bytes in the squad; re-rooted under squads/squad-1/, 56 in the council.
       put(fleet, "d1", "squad-1", "decisions/" + "x".repeat(31), "v");
@@ -116,6 +92,24 @@ class SquadForwardingTest {
           HttpRequest.newBuilder(scrape).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(metrics.body()).contains("flotilla_forward_stuck{group=\"squad-1\"} 1.0");
     }
+  }
+
+  /** Squad-1 (d1..d3) forwarding decisions/ up to the council and fleet/ down; both led. */
+  private static void startSquadForwardingTo(Squads fleet, List<String> council)
+      throws Exception {
+    fleet.group("squad-1", "d", 3, 3, """
+        forward:
+          council:
+            id: council
+            members:
+        %s  up: decisions/
+          down: fleet/
+          batch: 16
+          delay-ms: 200
+        """.formatted(fleet.membersYaml(council).indent(6)));
+    fleet.startAll();
+    await().atMost(WAIT).until(() -> fleet.leader("council") != null
+        && fleet.leader("squad-1") != null);
   }
 
   private static String stuck(Squads fleet, String agent) {

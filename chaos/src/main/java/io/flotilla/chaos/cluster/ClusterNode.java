@@ -151,20 +151,7 @@ public final class ClusterNode {
         script.append(' ').append(a);
       }
     }
-    String[] cmd = {"sh", "-c", script.toString()};
-    ExecResult r;
-    try {
-      r = container.execInContainer(cmd);
-    } catch (IOException e) {
-      throw new IllegalStateException("iptables in " + id + " failed", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    }
-    if (r.getExitCode() != 0) {
-      throw new IllegalStateException(script + " in " + id + " exited "
-          + r.getExitCode() + ": " + r.getStderr().strip());
-    }
+    sh(script.toString());
   }
 
   /**
@@ -192,6 +179,7 @@ public final class ClusterNode {
     return (seconds >= 0 ? "+" : "") + seconds + "s";
   }
 
+  /** Runs a shell script in the node; fails loudly when it exits non-zero. */
   private void sh(String script) {
     ExecResult r;
     try {

@@ -2,9 +2,14 @@ package io.flotilla.chaos.cluster;
 
 import io.flotilla.agent.AgentMain;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.jar.JarFile;
@@ -36,6 +41,22 @@ final class AgentJar {
     }
     throw new IllegalStateException("no agent-node jar found: build it with "
         + "`./mvnw -pl agent-node package` or set -Dflotilla.agentJar");
+  }
+
+  /** The first twelve hex digits of the jar's SHA-256: names its image. */
+  static String digest(Path jar) {
+    try (InputStream in = Files.newInputStream(jar)) {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      byte[] buf = new byte[1 << 16];
+      for (int n; (n = in.read(buf)) > 0; ) {
+        sha.update(buf, 0, n);
+      }
+      return HexFormat.of().formatHex(sha.digest()).substring(0, 12);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the agent jar " + jar, e);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** The jar this JVM runs the agent from, when it carries its dependencies (the flotilla command). */

@@ -1,6 +1,9 @@
 package io.flotilla.chaos.cluster;
 
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.model.Capability;
+import com.github.dockerjava.api.model.Image;
 import java.io.Closeable;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import io.flotilla.agent.api.GroupStatus;
 import io.flotilla.agent.api.StatusCall;
 import io.flotilla.agent.api.StatusGrpc;
+import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.Network;
 import org.testcontainers.containers.wait.strategy.Wait;
@@ -37,6 +41,7 @@ public final class DockerCluster implements Closeable {
   public static final String UP = "decisions/";
   public static final String DOWN = "fleet/";
   static final String LABEL = "io.flotilla.chaos";
+  static final String IMAGE = "flotilla-agent-chaos";
   private static final Map<Path, String> IMAGES = new ConcurrentHashMap<>();
 
   private final Network network;
@@ -133,14 +138,44 @@ public final class DockerCluster implements Closeable {
     }
   }
 
+  /**
+   * Tagged by the jar's content, not {@code latest}: two runs on one engine (a suite and a
+   * command-line run, or two checkouts) would otherwise retag each other's image between its
+   * build and their containers' start, and test the other's jar.
+   */
   private static String buildImage(Path jar) {
-    return new ImageFromDockerfile("flotilla-agent-chaos", false)
+    String image = new ImageFromDockerfile(IMAGE + ":" + AgentJar.digest(jar), false)
         .withFileFromPath("agent.jar", jar)
         .withDockerfileFromBuilder(b -> b.from(DockerEnvironment.BASE_IMAGE)
             .copy("agent.jar", "/opt/flotilla/agent.jar")
             .label(LABEL, "true")
             .build())
         .get();
+    removeOldImages(image);
+    return image;
+  }
+
+  /**
+   * Removes the agent images of earlier builds, one a jar, but none made in the last hour (a run
+   * on the same engine may be about to start containers of it) nor any a container uses.
+   */
+  private static void removeOldImages(String keep) {
+    DockerClient docker = DockerClientFactory.instance().client();
+    long hourAgo = System.currentTimeMillis() / 1000 - 3600;
+    for (Image i : docker.listImagesCmd().withImageNameFilter(IMAGE).exec()) {
+      if (i.getCreated() > hourAgo || i.getRepoTags() == null) {
+        continue;
+      }
+      for (String tag : i.getRepoTags()) {
+        if (!tag.equals(keep)) {
+          try {
+            docker.removeImageCmd(tag).withForce(false).exec();
+          } catch (DockerException inUse) {
+            // a container still runs it; a later build removes it
+          }
+        }
+      }
+    }
   }
 
   private static List<Agent> singleGroup(Settings s) {

@@ -30,6 +30,7 @@ final class ChaosCommand {
           "schedule and the nodes' logs to --out. Exit 0 valid, 1 invalid, 3 unknown.", "",
           "Nemeses: partition-halves, partition-ring, bridge, isolate-leader, isolate-node,",
           "leaderless (every node cut off from every other, longer than the agents' deadline),",
+          "lost-replies (the leader's replies to the other nodes dropped; it still commits),",
           "kill-node, kill-leader, pause-node, pause-leader, packet-loss, membership,",
           "rolling-config (a config change rolled through the nodes one restart at a time),",
           "clock-forward-leader, clock-back-leader, clock-strobe (a node's wall clock stepped",

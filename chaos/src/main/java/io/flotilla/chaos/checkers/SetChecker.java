@@ -17,7 +17,9 @@ import java.util.Set;
  * later may legitimately be missing. An element is <em>unexpected</em> if the read holds it but no
  * add of it could have happened: none was attempted, or every attempt failed. Elements whose add
  * had an unknown outcome may be present or absent; those present are reported as
- * <em>recovered</em>.
+ * <em>recovered</em>. An element is <em>duplicated</em> if the read holds it more than once: each
+ * element is added by its own operation, so the store applied an add twice (as Jepsen's
+ * {@code set-full} counts it).
  */
 public final class SetChecker {
 
@@ -28,9 +30,10 @@ public final class SetChecker {
    * @param lost acknowledged elements missing from the final read
    * @param unexpected elements read that were never (successfully or possibly) added
    * @param recovered elements read whose add had an unknown outcome
+   * @param duplicated elements the read holds more than once
    */
   public record Result(Validity validity, Optional<Operation> finalRead, int acknowledged,
-      Set<Object> lost, Set<Object> unexpected, Set<Object> recovered) {
+      Set<Object> lost, Set<Object> unexpected, Set<Object> recovered, Set<Object> duplicated) {
 
     /** A one-line account of the result. */
     public String describe() {
@@ -39,7 +42,8 @@ public final class SetChecker {
       }
       return "set: " + validity.name().toLowerCase() + ", " + acknowledged
           + " acknowledged, " + lost.size() + " lost " + lost + ", " + unexpected.size()
-          + " unexpected " + unexpected + ", " + recovered.size() + " recovered";
+          + " unexpected " + unexpected + ", " + recovered.size() + " recovered"
+          + (duplicated.isEmpty() ? "" : ", " + duplicated.size() + " duplicated " + duplicated);
     }
   }
 
@@ -73,13 +77,19 @@ public final class SetChecker {
     }
     if (read.isEmpty()) {
       return new Result(Validity.UNKNOWN, read, acknowledged.size(), Set.of(), Set.of(),
-          Set.of());
+          Set.of(), Set.of());
     }
     if (!(read.get().output() instanceof Collection<?> elements)) {
       throw new IllegalArgumentException("operation " + read.get().id()
           + ": a set read must return a collection, not " + read.get().output());
     }
-    Set<Object> seen = new LinkedHashSet<>(elements);
+    Set<Object> seen = new LinkedHashSet<>();
+    Set<Object> duplicated = new LinkedHashSet<>();
+    for (Object e : elements) {
+      if (!seen.add(e)) {
+        duplicated.add(e);
+      }
+    }
     Set<Object> lost = new LinkedHashSet<>(acknowledgedBefore);
     lost.removeAll(seen);
     Set<Object> unexpected = new LinkedHashSet<>(seen);
@@ -87,8 +97,9 @@ public final class SetChecker {
     Set<Object> recovered = new LinkedHashSet<>(seen);
     recovered.retainAll(unknown);
     recovered.removeAll(acknowledged);
-    Validity validity = lost.isEmpty() && unexpected.isEmpty() ? Validity.VALID : Validity.INVALID;
+    Validity validity = lost.isEmpty() && unexpected.isEmpty() && duplicated.isEmpty()
+        ? Validity.VALID : Validity.INVALID;
     return new Result(validity, read, acknowledged.size(), Set.copyOf(lost),
-        Set.copyOf(unexpected), Set.copyOf(recovered));
+        Set.copyOf(unexpected), Set.copyOf(recovered), Set.copyOf(duplicated));
   }
 }

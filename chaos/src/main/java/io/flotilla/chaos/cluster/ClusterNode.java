@@ -20,7 +20,8 @@ import org.testcontainers.images.builder.Transferable;
  * and degrade it with iptables.
  */
 public final class ClusterNode {
-  static final int RAFT_PORT = 7001;
+  /** Where the node's Raft server listens: peers, clients and admin alike. */
+  public static final int RAFT_PORT = 7001;
   static final int API_PORT = 7101;
 
   static final String CONFIG = "/etc/flotilla/agent.yaml";

@@ -46,6 +46,7 @@ public final class Nemeses {
     // Held past the agents' request deadline (see MINIMUM_MILLIS), so that clients give up on
     // writes the group may still commit when it heals, and renew.
     ALL.put("leaderless", () -> partition("leaderless", (nodes, r) -> Partitions.apart(nodes)));
+    ALL.put("lost-replies", LostReplies::new);
     // kill -9, healed by starting the node again on its data; SIGSTOP, healed by SIGCONT.
     ALL.put("kill-node", () -> new ProcessFault("kill-node", false, "killed",
         ClusterNode::kill, ClusterNode::start));
@@ -131,6 +132,39 @@ public final class Nemeses {
         Partitions.heal(cluster);
       }
     };
+  }
+
+  /**
+   * The leader's answers to what the other nodes ask of it are dropped: its packets from its Raft
+   * port, on the connections they opened to it. It still takes in and commits their clients'
+   * writes, but no reply gets back, and their clients give up and renew; replication runs on
+   * the connections the leader opens, so the group goes on as if nothing happened. The heal lets
+   * through whatever the renewed clients send again.
+   */
+  private static final class LostReplies implements Nemesis {
+    @Override
+    public String name() {
+      return "lost-replies";
+    }
+
+    @Override
+    public String start(DockerCluster cluster, Random random) {
+      ClusterNode leader = target(cluster, random, true);
+      List<List<String>> rules = new ArrayList<>();
+      for (ClusterNode peer : cluster.nodes()) {
+        if (peer != leader) {
+          rules.add(List.of("-A", "OUTPUT", "-p", "tcp", "--sport",
+              Integer.toString(ClusterNode.RAFT_PORT), "-d", peer.ip(), "-j", "DROP"));
+        }
+      }
+      leader.iptables(rules);
+      return leader.id() + "'s replies to the other nodes dropped";
+    }
+
+    @Override
+    public void stop(DockerCluster cluster) {
+      Partitions.heal(cluster);
+    }
   }
 
   /** Something done to one node's process and undone at the heal. */

@@ -4,12 +4,18 @@ import io.flotilla.chaos.checkers.SetChecker;
 import io.flotilla.chaos.history.History;
 import io.flotilla.consensus.proto.KeyValue;
 import io.grpc.StatusRuntimeException;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Adds of unique elements (a key each under {@code set/}); every acknowledged add must survive. */
+/**
+ * Adds of unique elements (a key each under {@code set/}); every acknowledged add must survive,
+ * and none may be applied twice. The final read lists each element once for every put its key
+ * took (the key's version): each element is added by one operation, sent once, so an element
+ * listed twice is an add the group applied twice.
+ */
 public final class SetWorkload implements Workload {
   private static final String PREFIX = "set/";
   private final AtomicLong next = new AtomicLong();
@@ -37,7 +43,9 @@ public final class SetWorkload implements Workload {
         return Completion.ok(op.value());
       }
       List<Long> elements = client.prefix(PREFIX).getKvsList().stream()
-          .map(KeyValue::getValue).map(v -> Long.parseLong(v.toStringUtf8())).toList();
+          .flatMap(kv -> Collections.nCopies((int) kv.getVersion(),
+              Long.parseLong(kv.getValue().toStringUtf8())).stream())
+          .toList();
       return Completion.ok(elements);
     } catch (StatusRuntimeException e) {
       return new Completion(AgentClient.outcomeOf(e), null);

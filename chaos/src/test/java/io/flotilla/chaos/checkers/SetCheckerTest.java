@@ -55,6 +55,18 @@ class SetCheckerTest {
   }
 
   @Test
+  void anElementTheReadHoldsTwiceWasAppliedTwice() {
+    SetChecker.Result result = SetChecker.check(history()
+        .info(0, "add", 5, 0, 10)
+        .ok(1, "add", 6, 6, 0, 10)
+        .ok(2, "read", null, List.of(5, 6, 5), 20, 30).build());
+
+    assertThat(result.validity()).isEqualTo(Validity.INVALID);
+    assertThat(result.duplicated()).isEqualTo(Set.of(5L));
+    assertThat(result.describe()).contains("1 duplicated [5]");
+  }
+
+  @Test
   void anAddAcknowledgedDuringTheFinalReadMayBeMissing() {
     SetChecker.Result result = SetChecker.check(history()
         .ok(0, "add", 1, 1, 10, 40)

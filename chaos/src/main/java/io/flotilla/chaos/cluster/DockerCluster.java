@@ -5,6 +5,8 @@ import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.Image;
 import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -216,6 +218,20 @@ public final class DockerCluster implements Closeable {
 
   public List<ClusterNode> nodes() {
     return List.copyOf(nodes);
+  }
+
+  /** Writes each node's log so far to {@code dir}/ID.log, or why it could not be had. */
+  public void saveLogs(Path dir) throws IOException {
+    Files.createDirectories(dir);
+    for (ClusterNode n : nodes) {
+      String log;
+      try {
+        log = n.logs();
+      } catch (RuntimeException e) {
+        log = "logs unavailable: " + e.getMessage() + "\n";
+      }
+      Files.writeString(dir.resolve(n.id() + ".log"), log);
+    }
   }
 
   public ClusterNode node(String id) {

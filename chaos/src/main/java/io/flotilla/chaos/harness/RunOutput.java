@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flotilla.chaos.checkers.Validity;
-import io.flotilla.chaos.cluster.ClusterNode;
 import io.flotilla.chaos.cluster.DockerCluster;
 import io.flotilla.chaos.history.EdnHistoryWriter;
 import io.flotilla.chaos.history.History;
@@ -31,7 +30,7 @@ final class RunOutput {
   static void write(ChaosRun.Options o, NemesisSchedule schedule, History history,
       List<Check> checks, Validity validity, DockerCluster cluster) throws IOException {
     Path out = o.out();
-    Files.createDirectories(out.resolve("nodes"));
+    Files.createDirectories(out);
     try (Writer w = Files.newBufferedWriter(out.resolve("history.jsonl"))) {
       new JsonLinesHistoryWriter().write(history, w);
     }
@@ -59,13 +58,6 @@ final class RunOutput {
     Files.writeString(out.resolve("report.html"), PerformanceReport.render(
         o.workload() + " on " + o.nodes() + " nodes, nemesis " + o.nemeses() + ", seed " + o.seed(),
         history, validity));
-    for (ClusterNode n : cluster.nodes()) {
-      try {
-        Files.writeString(out.resolve("nodes").resolve(n.id() + ".log"), n.logs());
-      } catch (RuntimeException e) {
-        Files.writeString(out.resolve("nodes").resolve(n.id() + ".log"),
-            "logs unavailable: " + e.getMessage() + "\n");
-      }
-    }
+    cluster.saveLogs(out.resolve("nodes"));
   }
 }

@@ -60,8 +60,18 @@ fi
 
 step="removing containers and networks an earlier run left"
 # Containers and networks that an interrupted run left behind (Ryuk is off on these machines).
-docker ps -aq --filter label=io.flotilla.chaos | xargs -r docker rm -f >/dev/null
-docker network ls -q --filter label=io.flotilla.chaos | xargs -r docker network rm >/dev/null
+# Each is labelled with the process that made it and kept while that process lives, so that a
+# second build or run on the same engine keeps its own.
+orphaned() { [ -z "$1" ] || [ ! -d "/proc/$1" ]; }
+docker ps -a --filter label=io.flotilla.chaos --format '{{.ID}} {{.Label "io.flotilla.chaos"}}' |
+  while read -r id owner; do
+    if orphaned "$owner"; then docker rm -f "$id" >/dev/null; fi
+  done
+docker network ls --filter label=io.flotilla.chaos \
+  --format '{{.ID}} {{.Label "io.flotilla.chaos"}}' |
+  while read -r id owner; do
+    if orphaned "$owner"; then docker network rm "$id" >/dev/null; fi
+  done
 
 step="listing the packages of the base image"
 java_home=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")

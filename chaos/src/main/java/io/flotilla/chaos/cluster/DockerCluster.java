@@ -43,6 +43,11 @@ public final class DockerCluster implements Closeable {
   public static final String UP = "decisions/";
   public static final String DOWN = "fleet/";
   static final String LABEL = "io.flotilla.chaos";
+  /**
+   * The value of {@link #LABEL} on containers and networks: this process, so that
+   * scripts/docker-engine.sh removes what a run left behind only once the run has ended.
+   */
+  private static final String OWNER = Long.toString(ProcessHandle.current().pid());
   static final String IMAGE = "flotilla-agent-chaos";
   private static final Map<Path, String> IMAGES = new ConcurrentHashMap<>();
 
@@ -103,7 +108,7 @@ public final class DockerCluster implements Closeable {
   private DockerCluster(List<Agent> agents) {
     String image = IMAGES.computeIfAbsent(AgentJar.locate(), DockerCluster::buildImage);
     network = Network.builder()
-        .createNetworkCmdModifier(cmd -> cmd.withLabels(Map.of(LABEL, "true")))
+        .createNetworkCmdModifier(cmd -> cmd.withLabels(Map.of(LABEL, OWNER)))
         .build();
     List<GenericContainer<?>> containers = new ArrayList<>();
     try {
@@ -111,7 +116,7 @@ public final class DockerCluster implements Closeable {
         GenericContainer<?> c = new GenericContainer<>(image)
             .withNetwork(network)
             .withNetworkAliases(a.id())
-            .withLabel(LABEL, "true")
+            .withLabel(LABEL, OWNER)
             .withExposedPorts(ClusterNode.API_PORT, 7201)
             .withCopyToContainer(Transferable.of(a.config()), ClusterNode.CONFIG)
             // The agent's wall clock, and only its own, is the clock nemeses' to step: libfaketime

@@ -237,7 +237,11 @@ public final class Nemeses {
     }
   }
 
-  /** Removes a voter from the group, then adds it back. */
+  /**
+   * Removes a voter from the group, then adds it back. A removed replica shuts itself down once
+   * the others tell it that it is out of the group, so the heal first restarts the node on its
+   * data, as an operator re-adding it would, and then adds it.
+   */
   private static final class Membership implements Nemesis {
     private ClusterNode removed;
 
@@ -262,6 +266,8 @@ public final class Nemeses {
       if (removed == null) {
         return;
       }
+      removed.kill();
+      removed.start();
       ClusterNode via = cluster.leader().orElse(cluster.nodes().get(0));
       ClusterGrpc.newBlockingStub(via.channel()).withDeadlineAfter(20, TimeUnit.SECONDS)
           .memberAdd(MemberAddCall.newBuilder().setMember(Member.newBuilder()

@@ -45,7 +45,8 @@ import java.util.concurrent.TimeUnit;
  *       one at a time; every client that was told it won must appear there as a holder.
  *   <li>{@code holds-apart}, in real time: a winner renews its lease once and then holds the
  *       role only as long as the README lets a holder assume, from winning until it resigns or
- *       a TTL after it sent that keep-alive, whichever is first. No two such holds may overlap.
+ *       a TTL after it sent that keep-alive (the grant, if the keep-alive went unanswered),
+ *       whichever is first; a win answered after that holds nothing. No two holds may overlap.
  *       A lease that ends early (its leader's wall clock stepped, say) lets the next candidate
  *       win while the holder still rightly believes it holds: two coordinators at once.
  * </ul>
@@ -89,6 +90,7 @@ public final class ElectionWorkload implements Workload {
   }
 
   private static Completion acquire(Op op, AgentClient client) throws InterruptedException {
+    long granted = System.nanoTime();
     long lease = LeaseGrpc.newBlockingStub(client.channel()).withDeadlineAfter(2, TimeUnit.SECONDS)
         .grant(LeaseGrantCall.newBuilder().setTtlMillis(TTL_MILLIS).build()).getId();
     LeaderKey key = ElectionGrpc.newBlockingStub(client.channel())
@@ -97,9 +99,12 @@ public final class ElectionWorkload implements Workload {
             .setValue(ByteString.copyFromUtf8((String) op.value())).setLease(lease).build());
     long won = System.nanoTime();
     long renewed = System.nanoTime();
-    boolean holds = keepAliveOnce(client, lease);
-    // Without an answer to its keep-alive the winner claims no hold of its own.
-    long believedUntil = holds ? renewed + TimeUnit.MILLISECONDS.toNanos(TTL_MILLIS) : won;
+    boolean renewedInTime = keepAliveOnce(client, lease);
+    // A TTL after the latest grant or keep-alive it sent that was answered, as the README
+    // lets a holder assume. A win answered after that is no hold: the candidacy was read while
+    // the lease lived, and the answer came too late to act on.
+    long believedUntil = (renewedInTime ? renewed : granted)
+        + TimeUnit.MILLISECONDS.toNanos(TTL_MILLIS);
     Thread.sleep(HOLD_MILLIS);
     long released = System.nanoTime();
     try {
@@ -111,7 +116,7 @@ public final class ElectionWorkload implements Workload {
       // the role ends with the lease anyway; it was held, which is what this op reports
     }
     return Completion.ok(List.of(key.getKey().toStringUtf8(), key.getCreateRevision(), won,
-        Math.min(released, believedUntil)));
+        Math.max(won, Math.min(released, believedUntil))));
   }
 
   /** Sends one keep-alive and waits for its answer; false when none came in time. */
@@ -236,7 +241,9 @@ public final class ElectionWorkload implements Workload {
     for (Operation op : history.operations()) {
       if (op.function().equals("acquire") && op.outcome() == Outcome.OK) {
         List<?> claim = (List<?>) op.output();
-        if (claim.size() == 4) {
+        // A win whose entitlement had ended by the time it was answered holds nothing.
+        if (claim.size() == 4 && ((Number) claim.get(3)).longValue()
+            > ((Number) claim.get(2)).longValue()) {
           holds.add(new long[] {((Number) claim.get(2)).longValue(),
               ((Number) claim.get(3)).longValue(), who.size()});
           who.add(op.input() + " as " + claim.get(0));

@@ -128,6 +128,9 @@ public final class DockerCluster implements Closeable {
             .withEnv("FAKETIME_CACHE_DURATION", "1")
             // Its "monotonic fix" stretches the JVM's timed waits on the monotonic clock.
             .withEnv("FAKETIME_FORCE_MONOTONIC_FIX", "0")
+            // How each replica repaired its log, in the node's log: a replica that never caught
+            // up left nothing at WARN to say why.
+            .withEnv("FLOTILLA_RATIS_SERVER_LOG_LEVEL", "INFO")
             .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig()
                 .withCapAdd(Capability.NET_ADMIN))
             .withCommand("java", "-Xms32m", "-Xmx192m", "-XX:+UseSerialGC",

@@ -103,6 +103,7 @@ public final class FleetServer implements Closeable {
   private static RaftProperties properties(Builder b) {
     RaftProperties p = new RaftProperties();
     RaftServerConfigKeys.setStorageDir(p, List.of(b.storageDir.toFile()));
+    GrpcTransport.use(p);
     GrpcConfigKeys.Server.setHost(p, b.host);
     GrpcConfigKeys.Server.setPort(p, b.port);
     RaftServerConfigKeys.Rpc.setTimeoutMin(p, duration(b.profile.electionTimeoutMin()));

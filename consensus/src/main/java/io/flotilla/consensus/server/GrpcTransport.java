@@ -15,21 +15,7 @@ import org.apache.ratis.server.leader.LogAppender;
 import org.apache.ratis.server.raftlog.RaftLogIOException;
 
 /**
- * Ratis's gRPC transport, with leaders that never let a heartbeat commit a follower's first
- * entry before that entry is known to be the leader's.
- *
- * <p>A Ratis leader sends a heartbeat with no previous entry when the follower's next index is
- * the log's first, and also whenever data requests to it are in flight; the commit index it
- * carries is then capped at the log's first index only. A follower takes such a heartbeat as
- * consistent with any log and commits its own entry at that index, even one from a term the
- * group never committed: a member that led a new group's first term alone holds one. From then
- * on it refuses the group's first entry as already committed and every later one as not
- * following its log, and never applies again (checked against Ratis 3.3's
- * {@code RaftServerImpl.checkInconsistentAppendEntries} and {@code ServerImplUtils
- * .effectiveCommitIndex}; {@code FirstLeaderRejoinTest} shows it). Here such a heartbeat
- * carries no commit index past what the follower is known to hold, which only a reply that
- * matched the leader's log sets; every heartbeat with a previous entry, and every append, is
- * Ratis's own.
+ * Ratis's gRPC transport, with leaders whose heartbeats obey {@link HeartbeatCommit}.
  *
  * <p>Ratis makes an {@link RpcType} from its class name ({@code raft.rpc.type}), so a server
  * takes this one from its properties ({@link #use}).
@@ -65,12 +51,8 @@ public final class GrpcTransport implements RpcType {
     public AppendEntriesRequestProto newAppendEntriesRequest(long callId, boolean heartbeat)
         throws RaftLogIOException {
       AppendEntriesRequestProto request = super.newAppendEntriesRequest(callId, heartbeat);
-      if (request == null || request.hasPreviousLog() || request.getEntriesCount() > 0) {
-        return request;
-      }
-      long held = getFollower().getMatchIndex();
-      return request.getLeaderCommit() <= held ? request
-          : request.toBuilder().setLeaderCommit(held).build();
+      return request == null ? null
+          : HeartbeatCommit.limit(request, getFollower().getMatchIndex());
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.flotilla.simulator.ratis;
 
+import io.flotilla.consensus.server.HeartbeatCommit;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
@@ -36,6 +37,7 @@ import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.RaftServerRpc;
 import org.apache.ratis.server.ServerFactory;
+import org.apache.ratis.server.raftlog.RaftLog;
 import org.apache.ratis.util.JavaUtils;
 
 /**
@@ -160,7 +162,10 @@ final class RadioTransport implements RpcType {
 
     @Override
     public AppendEntriesReplyProto appendEntries(AppendEntriesRequestProto r) throws IOException {
-      return send(r.getServerRequest(), to -> to.appendEntries(r));
+      // Ratis's default appender sends a heartbeat with no previous entry only to a follower
+      // whose next index is the log's first: nothing of the leader's log is known to be there.
+      AppendEntriesRequestProto limited = HeartbeatCommit.limit(r, RaftLog.INVALID_LOG_INDEX);
+      return send(r.getServerRequest(), to -> to.appendEntries(limited));
     }
 
     @Override

@@ -1,6 +1,6 @@
 package io.flotilla.agent.forward;
 
-import io.flotilla.consensus.server.FleetGroup;
+import io.flotilla.consensus.group.FleetGroup;
 import java.time.Duration;
 
 /**

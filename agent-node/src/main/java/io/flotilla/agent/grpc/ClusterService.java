@@ -26,7 +26,7 @@ import io.flotilla.agent.api.StatusReply;
 import io.flotilla.agent.trust.FleetCa;
 import io.flotilla.agent.trust.TrustFileException;
 import io.flotilla.consensus.proto.IdentityListResponse;
-import io.flotilla.consensus.server.FleetPeer;
+import io.flotilla.consensus.group.FleetPeer;
 import io.flotilla.consensus.server.FleetServer;
 import io.grpc.Status;
 import io.flotilla.consensus.proto.StateDigestResponse;

@@ -1,7 +1,7 @@
 package io.flotilla.agent.grpc;
 
 import io.flotilla.consensus.client.FleetClient;
-import io.flotilla.consensus.server.FleetGroup;
+import io.flotilla.consensus.group.FleetGroup;
 import io.grpc.Status;
 import java.util.LinkedHashMap;
 import java.util.List;

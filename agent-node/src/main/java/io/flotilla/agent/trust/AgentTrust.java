@@ -1,6 +1,6 @@
 package io.flotilla.agent.trust;
 
-import io.flotilla.consensus.server.MutualTls;
+import io.flotilla.consensus.tls.MutualTls;
 import io.grpc.Grpc;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;

@@ -5,7 +5,7 @@ import io.flotilla.agent.presence.PresenceKeeper;
 import io.flotilla.consensus.client.FleetAdmin;
 import io.flotilla.consensus.client.FleetClient;
 import io.flotilla.consensus.proto.KeyValue;
-import io.flotilla.consensus.server.FleetPeer;
+import io.flotilla.consensus.group.FleetPeer;
 import io.flotilla.consensus.server.FleetServer;
 import io.flotilla.consensus.server.GroupStatus;
 import io.flotilla.consensus.voters.AgentHealth;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.flotilla.agent.trust.FleetCa;
 import io.flotilla.agent.limits.ClientLimits;
-import io.flotilla.consensus.server.FleetPeer;
+import io.flotilla.consensus.group.FleetPeer;
 import io.flotilla.consensus.server.TuningProfile;
 import java.io.IOException;
 import java.net.InetAddress;

@@ -24,7 +24,7 @@ import io.flotilla.consensus.proto.ProposalRejections;
 import io.flotilla.consensus.proto.PutRequest;
 import io.flotilla.consensus.proto.RangeRequest;
 import io.flotilla.consensus.proto.StateDigestResponse;
-import io.flotilla.consensus.server.FleetGroup;
+import io.flotilla.consensus.group.FleetGroup;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.nio.file.Files;

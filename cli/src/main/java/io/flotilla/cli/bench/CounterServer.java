@@ -1,7 +1,7 @@
 package io.flotilla.cli.bench;
 
-import io.flotilla.consensus.server.FleetGroup;
-import io.flotilla.consensus.server.FleetPeer;
+import io.flotilla.consensus.group.FleetGroup;
+import io.flotilla.consensus.group.FleetPeer;
 import io.flotilla.consensus.server.FleetServer;
 import io.flotilla.consensus.server.TuningProfile;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package io.flotilla.cli.bench;
 
 import io.flotilla.consensus.ratis.RatisBytes;
-import io.flotilla.consensus.server.FleetGroup;
+import io.flotilla.consensus.group.FleetGroup;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package io.flotilla.consensus.client;
 
-import io.flotilla.consensus.server.FleetGroup;
-import io.flotilla.consensus.server.FleetPeer;
+import io.flotilla.consensus.group.FleetGroup;
+import io.flotilla.consensus.group.FleetPeer;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,8 +47,8 @@ public final class FleetAdmin {
   public List<FleetPeer> members() {
     Conf c = current();
     List<FleetPeer> out = new ArrayList<>();
-    c.voters.forEach(p -> out.add(fleetPeer(p, FleetPeer.Role.VOTER)));
-    c.listeners.forEach(p -> out.add(fleetPeer(p, FleetPeer.Role.LISTENER)));
+    c.voters.forEach(p -> out.add(FleetGroup.fromRatis(p, FleetPeer.Role.VOTER)));
+    c.listeners.forEach(p -> out.add(FleetGroup.fromRatis(p, FleetPeer.Role.LISTENER)));
     return out;
   }
 
@@ -237,10 +237,6 @@ public final class FleetAdmin {
   private static RaftPeer toRatis(FleetPeer p) {
     return RaftPeer.newBuilder().setId(p.id()).setAddress(p.address())
         .setPriority(p.priority()).build();
-  }
-
-  private static FleetPeer fleetPeer(RaftPeer p, FleetPeer.Role role) {
-    return new FleetPeer(p.getId().toString(), p.getAddress(), role, p.getPriority());
   }
 
   private record Conf(List<RaftPeer> voters, List<RaftPeer> listeners) {

@@ -1,7 +1,7 @@
 package io.flotilla.simulator.ratis;
 
 import io.flotilla.consensus.kv.Limits;
-import io.flotilla.consensus.server.FleetGroup;
+import io.flotilla.consensus.group.FleetGroup;
 import io.flotilla.consensus.server.FleetServer;
 import io.flotilla.consensus.server.TuningProfile;
 import java.io.IOException;

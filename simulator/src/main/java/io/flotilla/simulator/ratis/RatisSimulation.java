@@ -1,8 +1,8 @@
 package io.flotilla.simulator.ratis;
 
 import io.flotilla.consensus.kv.Limits;
-import io.flotilla.consensus.server.FleetGroup;
-import io.flotilla.consensus.server.FleetPeer;
+import io.flotilla.consensus.group.FleetGroup;
+import io.flotilla.consensus.group.FleetPeer;
 import io.flotilla.consensus.server.TuningProfile;
 import io.flotilla.simulator.FleetLayout;
 import io.flotilla.simulator.Progress;

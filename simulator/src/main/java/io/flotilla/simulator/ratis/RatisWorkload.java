@@ -4,7 +4,7 @@ import com.google.protobuf.ByteString;
 import io.flotilla.consensus.proto.Command;
 import io.flotilla.consensus.proto.PutRequest;
 import io.flotilla.consensus.ratis.RatisBytes;
-import io.flotilla.consensus.server.FleetGroup;
+import io.flotilla.consensus.group.FleetGroup;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;

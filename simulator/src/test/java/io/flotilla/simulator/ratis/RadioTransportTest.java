@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.flotilla.consensus.kv.Limits;
-import io.flotilla.consensus.server.FleetGroup;
-import io.flotilla.consensus.server.FleetPeer;
+import io.flotilla.consensus.group.FleetGroup;
+import io.flotilla.consensus.group.FleetPeer;
 import io.flotilla.consensus.server.TuningProfile;
 import io.flotilla.simulator.world.Agent;
 import io.flotilla.simulator.world.Partitions;

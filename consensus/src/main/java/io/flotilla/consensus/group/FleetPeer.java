@@ -1,4 +1,4 @@
-package io.flotilla.consensus.server;
+package io.flotilla.consensus.group;
 
 import java.util.Objects;
 

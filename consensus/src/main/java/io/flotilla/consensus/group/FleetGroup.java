@@ -1,4 +1,4 @@
-package io.flotilla.consensus.server;
+package io.flotilla.consensus.group;
 
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
@@ -55,7 +55,7 @@ public record FleetGroup(String name, List<FleetPeer> peers) {
     return RaftGroup.valueOf(ratisId(), peers.stream().map(FleetGroup::toRatis).toList());
   }
 
-  static RaftPeer toRatis(FleetPeer p) {
+  private static RaftPeer toRatis(FleetPeer p) {
     return RaftPeer.newBuilder()
         .setId(p.id())
         .setAddress(p.address())
@@ -65,7 +65,8 @@ public record FleetGroup(String name, List<FleetPeer> peers) {
         .build();
   }
 
-  static FleetPeer fromRatis(RaftPeer p, FleetPeer.Role role) {
+  /** A Ratis peer as a member of the fleet, in the role its configuration lists it in. */
+  public static FleetPeer fromRatis(RaftPeer p, FleetPeer.Role role) {
     return new FleetPeer(p.getId().toString(), p.getAddress(), role, p.getPriority());
   }
 }

@@ -1,6 +1,8 @@
 package io.flotilla.consensus.server;
 
 import io.flotilla.consensus.client.FleetClient;
+import io.flotilla.consensus.group.FleetGroup;
+import io.flotilla.consensus.group.FleetPeer;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;

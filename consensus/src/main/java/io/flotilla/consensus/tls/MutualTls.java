@@ -1,4 +1,4 @@
-package io.flotilla.consensus.server;
+package io.flotilla.consensus.tls;
 
 import java.util.Objects;
 import javax.net.ssl.X509KeyManager;

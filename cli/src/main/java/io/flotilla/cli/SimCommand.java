@@ -92,6 +92,9 @@ final class SimCommand implements Runnable {
     }
   }
 
+  /** What runs a simulation's Raft groups; named as {@code RunSummary} names them. */
+  enum Engine { model, ratis }
+
   @Command(
       name = "run",
       mixinStandardHelpOptions = true,
@@ -134,7 +137,7 @@ final class SimCommand implements Runnable {
 
     @Option(names = "--engine", defaultValue = "model", paramLabel = "model|ratis",
         description = "model: the deterministic engine (default); ratis: real Ratis servers.")
-    String engine;
+    Engine engine;
 
     @Override
     public Integer call() throws Exception {
@@ -144,11 +147,7 @@ final class SimCommand implements Runnable {
         err.println("flotilla: --replay and --trace must be at least 1");
         return Flotilla.EXIT_USAGE;
       }
-      if (!engine.equals(RunSummary.MODEL) && !engine.equals(RunSummary.RATIS)) {
-        err.println("flotilla: --engine must be model or ratis, not " + engine);
-        return Flotilla.EXIT_USAGE;
-      }
-      if (engine.equals(RunSummary.RATIS) && replay != null) {
+      if (engine == Engine.ratis && replay != null) {
         err.println("flotilla: --replay needs the deterministic engine (--engine model)");
         return Flotilla.EXIT_USAGE;
       }
@@ -156,7 +155,7 @@ final class SimCommand implements Runnable {
       if (s == null) {
         return Flotilla.EXIT_USAGE;
       }
-      if (engine.equals(RunSummary.RATIS)) {
+      if (engine == Engine.ratis) {
         return runOnRatis(s, err, stdout);
       }
       SimulationOptions options = replay == null ? SimulationOptions.defaults()

@@ -75,7 +75,8 @@ class SimCommandTest {
   void anUnknownEngineIsAUsageError() throws Exception {
     assertThat(run("sim", "run", smallScenario().toString(), "--engine", "etcd"))
         .isEqualTo(Flotilla.EXIT_USAGE);
-    assertThat(err.toString()).contains("--engine must be model or ratis");
+    assertThat(err.toString()).startsWith("flotilla: ").contains("--engine", "etcd", "model, ratis");
+    assertThat(err.toString().strip().lines()).hasSize(1);
   }
 
   @Test

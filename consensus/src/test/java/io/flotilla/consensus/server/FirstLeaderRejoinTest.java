@@ -55,7 +55,7 @@ class FirstLeaderRejoinTest {
   void aFirstLeaderWhoseEntryNobodyTookCatchesUpWithTheGroup() throws Exception {
     CodeInjectionForTesting.put(APPEND_ENTRIES, (local, remote, args) -> {
       firstLeader.compareAndSet(null, (RaftPeerId) remote);
-      if (cutOff.get() && (remote.equals(firstLeader.get()) || local.equals(firstLeader.get()))) {
+      if (acrossTheCut(local, remote)) {
         throw new Refused("cut off: " + remote + " -> " + local);
       }
       AppendEntriesRequestProto request = (AppendEntriesRequestProto) args[1];
@@ -69,7 +69,7 @@ class FirstLeaderRejoinTest {
       return true;
     });
     CodeInjectionForTesting.put(REQUEST_VOTE, (local, remote, args) -> {
-      if (cutOff.get() && (remote.equals(firstLeader.get()) || local.equals(firstLeader.get()))) {
+      if (acrossTheCut(local, remote)) {
         throw new Refused("cut off: " + remote + " -> " + local);
       }
       return true;
@@ -94,6 +94,10 @@ class FirstLeaderRejoinTest {
       assertThat(Replicas.digest(fleet.server(first), GROUP).getAppliedIndex())
           .isGreaterThanOrEqualTo(10);
     }
+  }
+
+  private boolean acrossTheCut(Object local, Object remote) {
+    return cutOff.get() && (remote.equals(firstLeader.get()) || local.equals(firstLeader.get()));
   }
 
   /** What a refused RPC fails with; Ratis logs it, and a stack trace would say nothing. */

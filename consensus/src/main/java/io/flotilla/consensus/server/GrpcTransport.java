@@ -4,6 +4,7 @@ import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcFactory;
+import org.apache.ratis.grpc.server.GrpcServices;
 import org.apache.ratis.grpc.server.GrpcLogAppender;
 import org.apache.ratis.proto.RaftProtos.AppendEntriesRequestProto;
 import org.apache.ratis.rpc.RpcFactory;
@@ -15,7 +16,8 @@ import org.apache.ratis.server.leader.LogAppender;
 import org.apache.ratis.server.raftlog.RaftLogIOException;
 
 /**
- * Ratis's gRPC transport, with leaders whose heartbeats obey {@link HeartbeatCommit}.
+ * Ratis's gRPC transport, with leaders whose heartbeats obey {@link HeartbeatCommit} and
+ * followers that acknowledge only what they hold ({@link FollowerAppendGuard}).
  *
  * <p>Ratis makes an {@link RpcType} from its class name ({@code raft.rpc.type}), so a server
  * takes this one from its properties ({@link #use}).
@@ -34,6 +36,11 @@ public final class GrpcTransport implements RpcType {
   @Override
   public RpcFactory newFactory(Parameters parameters) {
     return new GrpcFactory(parameters) {
+      @Override
+      public GrpcServices newRaftServerRpc(RaftServer server) {
+        return super.newRaftServerRpc(FollowerAppendGuard.around(server));
+      }
+
       @Override
       public LogAppender newLogAppender(RaftServer.Division server, LeaderState state,
           FollowerInfo follower) {

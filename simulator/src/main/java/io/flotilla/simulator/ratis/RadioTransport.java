@@ -1,5 +1,6 @@
 package io.flotilla.simulator.ratis;
 
+import io.flotilla.consensus.server.FollowerAppendGuard;
 import io.flotilla.consensus.server.HeartbeatCommit;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -165,7 +166,8 @@ final class RadioTransport implements RpcType {
       // Ratis's default appender sends a heartbeat with no previous entry only to a follower
       // whose next index is the log's first: nothing of the leader's log is known to be there.
       AppendEntriesRequestProto limited = HeartbeatCommit.limit(r, RaftLog.INVALID_LOG_INDEX);
-      return send(r.getServerRequest(), to -> to.appendEntries(limited));
+      return send(r.getServerRequest(),
+          to -> FollowerAppendGuard.held(to, limited, to.appendEntries(limited)));
     }
 
     @Override

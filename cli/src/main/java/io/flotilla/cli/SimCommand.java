@@ -9,10 +9,11 @@ import io.flotilla.simulator.kernel.SimTime;
 import io.flotilla.simulator.ratis.EngineComparison;
 import io.flotilla.simulator.ratis.RatisSimulation;
 import io.flotilla.simulator.ratis.ResourceUse;
-import io.flotilla.simulator.report.Distribution;
 import io.flotilla.simulator.report.ReportFiles;
 import io.flotilla.simulator.report.RunSummary;
+import io.flotilla.simulator.report.SummaryText;
 import io.flotilla.simulator.report.SweepReport;
+import io.flotilla.simulator.report.SweepTable;
 import io.flotilla.simulator.scenario.Scenario;
 import io.flotilla.simulator.scenario.ScenarioException;
 import io.flotilla.simulator.scenario.ScenarioLoader;
@@ -22,10 +23,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -178,7 +177,7 @@ final class SimCommand implements Runnable {
         err.println();
       }
       RunSummary summary = result.summary();
-      printSummary(stdout, summary);
+      SummaryText.print(stdout, summary);
       if (replay != null) {
         stdout.printf("%nThe last %d events up to event %d:%n", result.traceTail().size(),
             result.lastEvent());
@@ -215,7 +214,7 @@ final class SimCommand implements Runnable {
       }
       err.println();
       RunSummary summary = run.result().summary();
-      printSummary(stdout, summary);
+      SummaryText.print(stdout, summary);
       ResourceUse r = run.resources();
       stdout.printf(Locale.ROOT, "Ratis engine: servers started in %.1f s; then %.2f cores busy,"
           + " peak RSS %s, peak %,d threads; %d elections not caused by the scenario's faults.%n",
@@ -280,7 +279,8 @@ final class SimCommand implements Runnable {
         r = EngineComparison.run(s, seeds, firstSeed, storage, (engine, summary) -> {
           err.printf(Locale.ROOT, "%s seed %d: %d leader changes, election p50 %s, commit p50"
               + " %s%n", engine, summary.seed(), summary.fleet().leaderChanges(),
-              p50(summary.fleet().electionMillis()), p50(summary.fleet().commitLatencyMillis()));
+              SummaryText.p50(summary.fleet().electionMillis()),
+              SummaryText.p50(summary.fleet().commitLatencyMillis()));
           err.flush();
         });
       } finally {
@@ -306,95 +306,6 @@ final class SimCommand implements Runnable {
     }
   }
 
-  static void printSummary(PrintWriter out, RunSummary s) {
-    RunSummary.Fleet f = s.fleet();
-    out.printf(Locale.ROOT, "Scenario %s, seed %d, %s engine: %d agents, %d groups; %s simulated"
-        + " in %.1f s (%.1fx, %,.0f events/s)%n", s.scenario(), s.seed(), s.engine(), f.agents(),
-        f.groups(),
-        SimTime.format((long) (s.simulatedSeconds() * 1e6)), s.wallSeconds(), s.simToWall(),
-        s.eventsPerSecond());
-    if (s.engine().equals(RunSummary.RATIS)) {
-      out.printf("%,d world events; trace: %s; invariants are checked by the model engine"
-          + " only%n%n", s.events(), s.traceHash());
-    } else {
-      out.printf("Trace %s over %,d events; %s%n%n", s.traceHash(), s.events(),
-          s.violation() == null ? "every invariant held" : "an invariant was VIOLATED");
-    }
-    String row = "%-10s %4s %5s %7s %6s %9s %10s %9s %9s %10s %10s %9s %10s %8s%n";
-    out.printf(Locale.ROOT, row, "group", "vote", "listn", "changes", "losses", "avail",
-        "leaderless", "elect p50", "elect p99", "commit p50", "commit p99", "commits/s",
-        "msgs sent", "dropped");
-    for (RunSummary.GroupSummary g : s.groups()) {
-      out.printf(Locale.ROOT, row, g.name(), g.voters(), g.listeners(), g.leaderChanges(),
-          g.leaderLosses(), pct(g.availability()), secs(g.unavailableSeconds()),
-          p50(g.electionMillis()), p99(g.electionMillis()),
-          p50(g.commitLatencyMillis()), p99(g.commitLatencyMillis()),
-          String.format(Locale.ROOT, "%.1f", g.commitsPerSecond()), g.messagesSent(),
-          g.messagesDropped());
-    }
-    out.printf(Locale.ROOT, row, "fleet", "", "", f.leaderChanges(), f.leaderLosses(),
-        pct(f.availability()), secs(f.unavailableSeconds()), p50(f.electionMillis()),
-        p99(f.electionMillis()), p50(f.commitLatencyMillis()),
-        p99(f.commitLatencyMillis()), String.format(Locale.ROOT, "%.1f",
-            f.commitsPerSecond()), f.messagesSent(), f.messagesDropped());
-    out.printf(Locale.ROOT, "%nMessages dropped: %,d lost on the radio, %,d out of range, %,d cut"
-        + " by partitions, %,d to crashed agents.%n", f.drops().lost(), f.drops().outOfRange(),
-        f.drops().cut(), f.drops().crashed());
-    out.printf(Locale.ROOT, "Leadership: MTBF %s, MTTR %s. Client requests: %,d writes"
-        + " acknowledged, %,d given up; %,d reads answered, %,d given up; latency p50 %s, p99"
-        + " %s.%n", f.mtbfSeconds() == null ? "-" : secs(f.mtbfSeconds()),
-        f.mttrSeconds() == null ? "-" : secs(f.mttrSeconds()), f.writesAcked(), f.writesFailed(),
-        f.readsAnswered(), f.readsFailed(), p50(f.clientLatencyMillis()),
-        p99(f.clientLatencyMillis()));
-    printVoterChanges(out, s.voterChanges());
-    printForwarding(out, s.forwarding());
-  }
-
-  private static void printVoterChanges(PrintWriter out, RunSummary.VoterChanges v) {
-    if (v == null) {
-      return;
-    }
-    out.printf(Locale.ROOT, "%nVoter changes: %d", v.total());
-    if (v.total() > 0) {
-      out.printf(Locale.ROOT, " (by kind %s; by reason %s)", v.byKind(), v.byReason());
-    }
-    out.println();
-    for (RunSummary.VoterChangeSummary c : v.first()) {
-      out.printf(Locale.ROOT, "  %s %-10s %-8s in %-14s out %-14s %s%n", c.time(), c.group(),
-          c.kind(), c.in() == null ? "-" : c.in(), c.out() == null ? "-" : c.out(), c.reason());
-    }
-  }
-
-  private static void printForwarding(PrintWriter out, RunSummary.Forwarding f) {
-    if (f == null) {
-      return;
-    }
-    out.printf(Locale.ROOT, "Forwarding to the council: %,d decisions in %,d batches, %,d"
-        + " batches refused as already taken; backlog max %,d (one squad), %,d left at the end;"
-        + " delay commit to council commit p50 %s, p99 %s.%n", f.decisions(), f.batches(),
-        f.duplicatesRefused(), f.backlogMax(), f.backlogAtEnd(), p50(f.delayMillis()),
-        p99(f.delayMillis()));
-  }
-
-  private static String pct(double v) {
-    return String.format(Locale.ROOT, "%.3f%%", v * 100);
-  }
-
-  private static String secs(double v) {
-    return String.format(Locale.ROOT, "%.1f s", v);
-  }
-
-  private static String p50(Distribution d) {
-    return d.count() == 0 ? "-" : ms(d.p50());
-  }
-
-  private static String p99(Distribution d) {
-    return d.count() == 0 ? "-" : ms(d.p99());
-  }
-
-  private static String ms(double v) {
-    return String.format(Locale.ROOT, "%.0f ms", v);
-  }
 
   @Command(
       name = "sweep",
@@ -485,27 +396,7 @@ final class SimCommand implements Runnable {
       Files.writeString(dir.resolve("sweep.html"), SweepReport.html(name, keys, points),
           StandardCharsets.UTF_8);
 
-      Map<String, List<Sweep.Point>> bySetting = new LinkedHashMap<>();
-      points.forEach(p -> bySetting.computeIfAbsent(p.settings().isEmpty() ? "(scenario as is)"
-          : p.settings().toString(), k -> new ArrayList<>()).add(p));
-      String row = "%-40s %5s %12s %12s %12s %14s %10s%n";
-      stdout.printf(Locale.ROOT, row, "setting", "runs", "availability", "losses/run",
-          "elect p99", "commit p99", "violations");
-      long violations = 0;
-      for (Map.Entry<String, List<Sweep.Point>> e : bySetting.entrySet()) {
-        List<RunSummary> runs = e.getValue().stream().map(Sweep.Point::summary).toList();
-        long bad = runs.stream().filter(r -> r.violation() != null).count();
-        violations += bad;
-        stdout.printf(Locale.ROOT, row, e.getKey(), runs.size(),
-            pct(runs.stream().mapToDouble(r -> r.fleet().availability()).average().orElse(0)),
-            String.format(Locale.ROOT, "%.1f",
-                runs.stream().mapToLong(r -> r.fleet().leaderLosses()).average().orElse(0)),
-            runs.stream().filter(r -> r.fleet().electionMillis().count() > 0)
-                .mapToDouble(r -> r.fleet().electionMillis().p99()).average().stream()
-                .mapToObj(SimCommand::ms).findFirst().orElse("-"),
-            ms(runs.stream().mapToDouble(r -> r.fleet().commitLatencyMillis().p99()).average()
-                .orElse(0)), bad);
-      }
+      long violations = SweepTable.print(stdout, points);
       stdout.printf("%nResults: %s%nCharts: %s%n", dir.resolve("sweep.csv"),
           dir.resolve("sweep.html"));
       stdout.flush();

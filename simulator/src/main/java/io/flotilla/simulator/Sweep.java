@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.flotilla.simulator.report.Latencies;
 import io.flotilla.simulator.report.RunSummary;
 import io.flotilla.simulator.scenario.Scenario;
 import io.flotilla.simulator.scenario.ScenarioException;
@@ -40,8 +41,9 @@ public final class Sweep {
     }
   }
 
-  /** The outcome of one cell of the grid. */
-  public record Point(Map<String, String> settings, long seed, RunSummary summary) {}
+  /** The outcome of one run of the grid, with its latency samples to merge over seeds. */
+  public record Point(Map<String, String> settings, long seed, RunSummary summary,
+      Latencies latencies) {}
 
   private static final Pattern STEP = Pattern.compile("([A-Za-z][A-Za-z0-9]*)(?:\\[(\\d+)])?");
 
@@ -84,9 +86,9 @@ public final class Sweep {
           Map<String, String> settings = grid.get(i);
           Scenario s = scenarios.get(i).withSeed(firstSeed + k);
           futures.add(pool.submit(() -> {
-            RunSummary summary = Simulation.create(s, SimulationOptions.defaults())
-                .run(Progress.NONE).summary();
-            Point p = new Point(settings, s.seed(), summary);
+            SimulationResult r = Simulation.create(s, SimulationOptions.defaults())
+                .run(Progress.NONE);
+            Point p = new Point(settings, s.seed(), r.summary(), r.metrics().latencies());
             synchronized (done) {
               done.accept(p);
             }

@@ -19,8 +19,8 @@ public final class GroupMetrics {
   public record Window(long start, long end, boolean afterLoss) {}
 
   final Group group;
-  final Histogram electionMillis = new Histogram(3_600_000L, 2);
-  final Histogram commitMicros = new Histogram(3_600_000_000L, 2);
+  final Histogram electionMillis = Latencies.elections();
+  final Histogram commitMicros = Latencies.commits();
   final List<Segment> segments = new ArrayList<>();
   final List<Window> windows = new ArrayList<>();
   long committed;

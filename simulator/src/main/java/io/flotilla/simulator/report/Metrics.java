@@ -18,7 +18,7 @@ public final class Metrics implements FleetObserver {
   private final Kernel kernel;
   private final List<GroupMetrics> groups = new ArrayList<>();
   private final long bucket;
-  private final Histogram commitMicros = new Histogram(3_600_000_000L, 2);
+  private final Histogram commitMicros = Latencies.commits();
   private final Histogram bucketCommitMicros = new Histogram(3_600_000_000L, 2);
   private final Histogram clientMicros = new Histogram(3_600_000_000L, 2);
   private final List<double[]> availability = new ArrayList<>();
@@ -127,13 +127,19 @@ public final class Metrics implements FleetObserver {
     maps.add(snapshot);
   }
 
+  /** The fleet's election times and commit latencies so far, copied. */
+  public Latencies latencies() {
+    Histogram elections = Latencies.elections();
+    groups.forEach(g -> elections.add(g.electionMillis));
+    return new Latencies(elections, commitMicros.copy());
+  }
+
   /** Closes open windows and builds the summary of a run of {@code engine}. */
   public RunSummary summarize(String engine, String scenario, long seed, int agents,
       Network network, double wallSeconds, long events, String traceHash,
       RunSummary.Violation violation) {
     long now = kernel.now();
     double seconds = now / 1e6;
-    Histogram elections = new Histogram(3_600_000L, 2);
     List<RunSummary.GroupSummary> out = new ArrayList<>();
     long changes = 0;
     long losses = 0;
@@ -150,7 +156,6 @@ public final class Metrics implements FleetObserver {
     long crashed = 0;
     for (GroupMetrics g : groups) {
       g.finish(now);
-      elections.add(g.electionMillis);
       long longest = 0;
       long groupRepair = 0;
       int groupRepairs = 0;
@@ -183,10 +188,11 @@ public final class Metrics implements FleetObserver {
       repairTotal += groupRepair;
       repairs += groupRepairs;
     }
+    Latencies latencies = latencies();
     long groupTime = now * groups.size();
     RunSummary.Fleet fleet = new RunSummary.Fleet(agents, groups.size(), changes, losses,
-        ratio(groupTime - leaderless, groupTime), leaderless / 1e6, Distribution.of(elections, 1),
-        Distribution.of(commitMicros, 1000), Distribution.of(clientMicros, 1000), committed,
+        ratio(groupTime - leaderless, groupTime), leaderless / 1e6, latencies.election(),
+        latencies.commitLatency(), Distribution.of(clientMicros, 1000), committed,
         committed / seconds, writesAcked, writesFailed, readsAnswered, readsFailed, sent,
         dropped, new RunSummary.Drops(lost, outOfRange, cut, crashed),
         losses == 0 ? null : led / 1e6 / losses,

@@ -6,26 +6,39 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 
 /** A sweep's results as CSV (one row per run) and as an HTML page of charts. */
 public final class SweepReport {
   private SweepReport() {}
 
-  /** A charted measure; NaN where a run has none (no elections), left out of the mean. */
+  /** A charted measure of a setting's runs; NaN where they have none (no elections). */
   private record Metric(String name, String unit, double max,
-      ToDoubleFunction<RunSummary> value) {}
+      ToDoubleFunction<List<Sweep.Point>> value) {}
 
   private static final List<Metric> METRICS = List.of(
       new Metric("availability", "share of time with a leader", 1,
-          s -> s.fleet().availability()),
-      new Metric("leader losses", "count", Double.NaN, s -> s.fleet().leaderLosses()),
-      new Metric("election p99", "ms", Double.NaN, s -> s.fleet().electionMillis().count() == 0
-          ? Double.NaN : s.fleet().electionMillis().p99()),
-      new Metric("commit latency p99", "ms", Double.NaN,
-          s -> s.fleet().commitLatencyMillis().p99()),
-      new Metric("commits per second", "1/s", Double.NaN, s -> s.fleet().commitsPerSecond()),
-      new Metric("writes given up", "count", Double.NaN, s -> s.fleet().writesFailed()));
+          mean(s -> s.fleet().availability())),
+      new Metric("leader losses", "count", Double.NaN, mean(s -> s.fleet().leaderLosses())),
+      new Metric("election p99", "ms", Double.NaN, p99(Latencies::election)),
+      new Metric("commit latency p99", "ms", Double.NaN, p99(Latencies::commitLatency)),
+      new Metric("commits per second", "1/s", Double.NaN, mean(s -> s.fleet().commitsPerSecond())),
+      new Metric("writes given up", "count", Double.NaN, mean(s -> s.fleet().writesFailed())));
+
+  private static ToDoubleFunction<List<Sweep.Point>> mean(ToDoubleFunction<RunSummary> value) {
+    return runs -> runs.stream().mapToDouble(p -> value.applyAsDouble(p.summary())).average()
+        .orElse(Double.NaN);
+  }
+
+  private static ToDoubleFunction<List<Sweep.Point>> p99(
+      Function<Latencies, Distribution> measure) {
+    return runs -> {
+      Distribution d = measure.apply(
+          Latencies.merged(runs.stream().map(Sweep.Point::latencies).toList()));
+      return d.count() == 0 ? Double.NaN : d.p99();
+    };
+  }
 
   public static String csv(List<String> keys, List<Sweep.Point> points) {
     StringBuilder out = new StringBuilder();
@@ -49,7 +62,7 @@ public final class SweepReport {
   }
 
   /**
-   * Charts of each metric's mean over seeds against the first key's values, one line for each
+   * Charts of each metric over seeds against the first key's values, one line for each
    * combination of the other keys.
    */
   public static String html(String scenario, List<String> keys, List<Sweep.Point> points) {
@@ -60,7 +73,8 @@ public final class SweepReport {
         .append(".t{font-weight:600;font-size:13px}.a{font-size:11px;fill:#555}.g{stroke:#eee}")
         .append("</style></head><body><h1>Sweep of ").append(Svg.esc(scenario)).append("</h1>")
         .append("<p>").append(points.size())
-        .append(" runs; each point is the mean over seeds.</p>");
+        .append(" runs; each point is the mean over seeds, a percentile that of all the seeds'"
+            + " samples together.</p>");
     if (keys.isEmpty()) {
       return out.append("</body></html>").toString();
     }
@@ -88,9 +102,9 @@ public final class SweepReport {
         for (int i = 0; i < xs.size(); i++) {
           String xv = xs.get(i);
           x[i] = numeric ? Double.parseDouble(xv) : i;
-          y[i] = line.getValue().stream().filter(p -> p.settings().get(xKey).equals(xv))
-              .mapToDouble(p -> metric.value.applyAsDouble(p.summary()))
-              .filter(v -> !Double.isNaN(v)).average().orElse(Double.NaN);
+          List<Sweep.Point> runs = line.getValue().stream()
+              .filter(p -> p.settings().get(xKey).equals(xv)).toList();
+          y[i] = runs.isEmpty() ? Double.NaN : metric.value.applyAsDouble(runs);
         }
         series.add(new Svg.Series(line.getKey(), x, y));
       }

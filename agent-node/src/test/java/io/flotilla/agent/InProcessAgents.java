@@ -22,7 +22,7 @@ public final class InProcessAgents implements Closeable {
 
   /** @param extraYaml added to every agent's file, with {@code {id}} replaced by its id */
   public InProcessAgents(Path dir, int n, String extraYaml) throws Exception {
-    int[] ports = Squads.freePorts(3 * n);
+    int[] ports = LocalPorts.free(3 * n);
     StringBuilder members = new StringBuilder();
     for (int i = 0; i < n; i++) {
       members.append("      - {id: n").append(i + 1).append(", address: 127.0.0.1:")

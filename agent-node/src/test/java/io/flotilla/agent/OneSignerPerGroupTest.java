@@ -46,7 +46,7 @@ class OneSignerPerGroupTest {
   void theAgentsOwnCouncilWritesAndItsForwardingAreNeverRefusedAsReplayed() throws Exception {
     Path certs = dir.resolve("certs");
     FleetCa.init(certs).issue("a1", List.of(), Duration.ofDays(1), certs);
-    int[] ports = Squads.freePorts(3);
+    int[] ports = LocalPorts.free(3);
     String self = "      - {id: a1, address: 127.0.0.1:" + ports[0] + ", role: voter}\n";
     Path yaml = dir.resolve("a1.yaml");
     Files.writeString(yaml, "id: a1\n"

@@ -6,7 +6,6 @@ import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.Closeable;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -58,7 +57,7 @@ public final class Squads implements Closeable {
   public List<String> group(String group, String prefix, int size, int voters, String groupYaml)
       throws IOException {
     List<String> ids = new ArrayList<>();
-    int[] ports = freePorts(3 * size);
+    int[] ports = LocalPorts.free(3 * size);
     StringBuilder members = new StringBuilder();
     for (int i = 0; i < size; i++) {
       String id = prefix + (i + 1);
@@ -152,20 +151,5 @@ public final class Squads implements Closeable {
         stop(a.id);
       }
     }
-  }
-
-  /** Loopback ports free now, all different, for agents about to bind them. */
-  static int[] freePorts(int n) throws IOException {
-    int[] ports = new int[n];
-    List<ServerSocket> held = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      ServerSocket s = new ServerSocket(0);
-      held.add(s);
-      ports[i] = s.getLocalPort();
-    }
-    for (ServerSocket s : held) {
-      s.close();
-    }
-    return ports;
   }
 }

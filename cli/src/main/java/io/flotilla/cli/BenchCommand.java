@@ -2,33 +2,34 @@ package io.flotilla.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.flotilla.agent.LocalPorts;
 import io.flotilla.cli.bench.AgentChannels;
 import io.flotilla.cli.bench.Benchmark;
 import io.flotilla.cli.bench.CounterFleet;
 import io.flotilla.cli.bench.FailoverSummary;
-import io.flotilla.cli.bench.Footprint;
 import io.flotilla.cli.bench.Failovers;
+import io.flotilla.cli.bench.Footprint;
 import io.flotilla.cli.bench.IntervalLog;
 import io.flotilla.cli.bench.KeySpace;
 import io.flotilla.cli.bench.LatencySummary;
 import io.flotilla.cli.bench.RunResult;
 import io.flotilla.cli.bench.WorkloadMix;
 import io.flotilla.consensus.server.TuningProfile;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code flotilla bench}: throughput, latency percentiles and failover time of a fleet of
@@ -238,7 +239,7 @@ final class BenchCommand implements Callable<Integer> {
         print(settings.mix(), channels.endpoints(), List.of(run.result()), run.failover());
       } else if (baseline == Baseline.ratis) {
         try (CounterFleet counters = CounterFleet.up(home.resolve("baseline"),
-                ProcessFleet.freePorts(agents), tuning, ProcessFleet.nodeJavaOptions());
+                LocalPorts.free(agents), tuning, ProcessFleet.nodeJavaOptions());
             Benchmark.Target theirs = Benchmark.baseline(settings, counters,
                 tuning.attemptTimeout())) {
           print(settings.mix(), channels.endpoints(),

@@ -3,17 +3,17 @@ package io.flotilla.cli;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.flotilla.agent.LocalPorts;
 import io.flotilla.agent.api.StatusCall;
-import io.flotilla.agent.trust.FleetCa;
 import io.flotilla.agent.api.StatusGrpc;
 import io.flotilla.agent.api.StatusReply;
+import io.flotilla.agent.trust.FleetCa;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -113,7 +113,7 @@ final class ProcessFleet {
     }
     Files.createDirectories(dir);
     int n = topology.agents() + topology.councilStations();
-    int[] ports = freePorts(3 * n);
+    int[] ports = LocalPorts.free(3 * n);
     State s = new State();
     int[] inSquad = new int[topology.squads() + 1];
     for (int i = 0; i < n; i++) {
@@ -181,7 +181,7 @@ final class ProcessFleet {
    * empty replica, for an operator to add it ({@code flotilla member add}).
    */
   Agent join(String id, String profile) throws IOException {
-    int[] ports = freePorts(3);
+    int[] ports = LocalPorts.free(3);
     Agent a = new Agent();
     a.id = id;
     a.raft = "127.0.0.1:" + ports[0];
@@ -473,24 +473,6 @@ final class ProcessFleet {
       return Optional.empty();
     } finally {
       ch.shutdownNow();
-    }
-  }
-
-  /** Ports free on this machine now, for processes about to bind them. */
-  static int[] freePorts(int n) throws IOException {
-    List<ServerSocket> held = new ArrayList<>();
-    try {
-      int[] ports = new int[n];
-      for (int i = 0; i < n; i++) {
-        ServerSocket s = new ServerSocket(0);
-        held.add(s);
-        ports[i] = s.getLocalPort();
-      }
-      return ports;
-    } finally {
-      for (ServerSocket s : held) {
-        s.close();
-      }
     }
   }
 

@@ -2,6 +2,7 @@ package io.flotilla.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.flotilla.agent.LocalPorts;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -80,7 +81,7 @@ class LauncherIT {
       throws Exception {
     Path archive = ROOT.resolve("cli/target/flotilla-agent.jsa");
     Files.deleteIfExists(archive);
-    int[] ports = ProcessFleet.freePorts(3);
+    int[] ports = LocalPorts.free(3);
     Process agent = new ProcessBuilder("./flotilla", "node", "run",
         "--data-dir", dir.resolve("data").toString(),
         "--raft-address", "127.0.0.1:" + ports[0], "--api-address", "127.0.0.1:" + ports[1],

@@ -3,6 +3,7 @@ package io.flotilla.cli;
 import static org.awaitility.Awaitility.await;
 
 import io.flotilla.agent.AgentNode;
+import io.flotilla.agent.LocalPorts;
 import io.flotilla.agent.config.ConfigLoader;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,7 +23,7 @@ final class SoloAgent implements AutoCloseable {
 
   /** @param extraYaml added to the agent's config file (tls, access, identity-key...) */
   static SoloAgent start(Path dir, String extraYaml) throws Exception {
-    int[] ports = ProcessFleet.freePorts(3);
+    int[] ports = LocalPorts.free(3);
     Path yaml = dir.resolve("agent-1.yaml");
     Files.writeString(yaml, "id: agent-1\n"
         + "data-dir: " + dir.resolve("data") + "\n"

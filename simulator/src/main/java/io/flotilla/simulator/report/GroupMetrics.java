@@ -19,8 +19,8 @@ public final class GroupMetrics {
   public record Window(long start, long end, boolean afterLoss) {}
 
   final Group group;
-  final Histogram electionMillis = Latencies.elections();
-  final Histogram commitMicros = Latencies.commits();
+  final Histogram electionMillis = Latencies.millisUpToAnHour();
+  final Histogram commitMicros = Latencies.microsUpToAnHour();
   final List<Segment> segments = new ArrayList<>();
   final List<Window> windows = new ArrayList<>();
   long committed;

@@ -9,18 +9,20 @@ import org.HdrHistogram.Histogram;
  * percentile of several runs is not the mean of theirs.
  */
 public record Latencies(Histogram electionMillis, Histogram commitMicros) {
-  static Histogram elections() {
+  /** A histogram of milliseconds up to an hour, at two significant digits. */
+  static Histogram millisUpToAnHour() {
     return new Histogram(3_600_000L, 2);
   }
 
-  static Histogram commits() {
+  /** A histogram of microseconds up to an hour, at two significant digits. */
+  static Histogram microsUpToAnHour() {
     return new Histogram(3_600_000_000L, 2);
   }
 
   /** All the samples of these runs. */
   public static Latencies merged(Collection<Latencies> runs) {
-    Histogram elections = elections();
-    Histogram commits = commits();
+    Histogram elections = millisUpToAnHour();
+    Histogram commits = microsUpToAnHour();
     for (Latencies r : runs) {
       elections.add(r.electionMillis);
       commits.add(r.commitMicros);

@@ -18,9 +18,9 @@ public final class Metrics implements FleetObserver {
   private final Kernel kernel;
   private final List<GroupMetrics> groups = new ArrayList<>();
   private final long bucket;
-  private final Histogram commitMicros = Latencies.commits();
-  private final Histogram bucketCommitMicros = new Histogram(3_600_000_000L, 2);
-  private final Histogram clientMicros = new Histogram(3_600_000_000L, 2);
+  private final Histogram commitMicros = Latencies.microsUpToAnHour();
+  private final Histogram bucketCommitMicros = Latencies.microsUpToAnHour();
+  private final Histogram clientMicros = Latencies.microsUpToAnHour();
   private final List<double[]> availability = new ArrayList<>();
   private final List<double[]> latency = new ArrayList<>();
   private final List<Long> commitsPerBucket = new ArrayList<>();
@@ -129,7 +129,7 @@ public final class Metrics implements FleetObserver {
 
   /** The fleet's election times and commit latencies so far, copied. */
   public Latencies latencies() {
-    Histogram elections = Latencies.elections();
+    Histogram elections = Latencies.millisUpToAnHour();
     groups.forEach(g -> elections.add(g.electionMillis));
     return new Latencies(elections, commitMicros.copy());
   }

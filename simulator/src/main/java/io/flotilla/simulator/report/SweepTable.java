@@ -16,7 +16,7 @@ public final class SweepTable {
   private SweepTable() {}
 
   /** The runs of each setting, in the order the sweep made them. */
-  public static Map<String, List<Sweep.Point>> bySetting(List<Sweep.Point> points) {
+  private static Map<String, List<Sweep.Point>> bySetting(List<Sweep.Point> points) {
     Map<String, List<Sweep.Point>> out = new LinkedHashMap<>();
     points.forEach(p -> out.computeIfAbsent(p.settings().isEmpty() ? "(scenario as is)"
         : p.settings().toString(), k -> new ArrayList<>()).add(p));

@@ -36,8 +36,8 @@ class LatenciesTest {
 
   /** {@code fast} elections and commits of 10 ms and {@code slow} of 1 s. */
   private static Latencies run(int fast, int slow) {
-    Histogram elections = Latencies.elections();
-    Histogram commits = Latencies.commits();
+    Histogram elections = Latencies.millisUpToAnHour();
+    Histogram commits = Latencies.microsUpToAnHour();
     elections.recordValueWithCount(10, fast);
     commits.recordValueWithCount(10_000, fast);
     if (slow > 0) {

@@ -56,6 +56,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,7 +88,7 @@ public final class AgentNode implements Closeable {
   private final Server grpc;
   private final MetricsEndpoint metrics;
 
-  private AgentNode(AgentConfig config) throws IOException {
+  private AgentNode(AgentConfig config, LongSupplier nanoClock) throws IOException {
     this.config = config;
     FleetServer.Builder b = FleetServer.builder()
         .id(config.id())
@@ -190,7 +191,7 @@ public final class AgentNode implements Closeable {
             + "refuses what they must forward next (flotilla status gives the reason)", tags,
             loop, ForwardingLoop::stuck);
       }
-      ClientLimiter limiter = new ClientLimiter(config.clientLimits(), nodeMetrics[0],
+      ClientLimiter limiter = new ClientLimiter(config.clientLimits(), nanoClock, nodeMetrics[0],
           group -> clients.get(group).leasesAsync().thenApply(r -> r.getLeasesList().stream()
               .map(LeaseInfo::getId).collect(Collectors.toSet())));
       timer.scheduleWithFixedDelay(limiter::sweep, 30, 30, TimeUnit.SECONDS);
@@ -263,7 +264,15 @@ public final class AgentNode implements Closeable {
 
   /** Starts a node; the config must have passed {@code ConfigLoader.checkRunnable}. */
   public static AgentNode start(AgentConfig config) throws IOException {
-    return new AgentNode(config);
+    return start(config, System::nanoTime);
+  }
+
+  /**
+   * Starts a node whose client limits count time on {@code nanoClock} (nanoseconds, as
+   * {@link System#nanoTime}), so that a test can drive their token buckets.
+   */
+  public static AgentNode start(AgentConfig config, LongSupplier nanoClock) throws IOException {
+    return new AgentNode(config, nanoClock);
   }
 
   public AgentConfig config() {

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 /** Agent nodes in this JVM, configured through real YAML files, on free loopback ports. */
 public final class InProcessAgents implements Closeable {
@@ -19,9 +20,17 @@ public final class InProcessAgents implements Closeable {
   final List<AgentNode> nodes = new ArrayList<>();
   final List<AgentConfig> configs = new ArrayList<>();
   final List<ManagedChannel> channels = new ArrayList<>();
+  private final LongSupplier nanoClock;
 
   /** @param extraYaml added to every agent's file, with {@code {id}} replaced by its id */
   public InProcessAgents(Path dir, int n, String extraYaml) throws Exception {
+    this(dir, n, extraYaml, System::nanoTime);
+  }
+
+  /** Agents whose client limits count time on {@code nanoClock}. */
+  public InProcessAgents(Path dir, int n, String extraYaml, LongSupplier nanoClock)
+      throws Exception {
+    this.nanoClock = nanoClock;
     int[] ports = LocalPorts.free(3 * n);
     StringBuilder members = new StringBuilder();
     for (int i = 0; i < n; i++) {
@@ -40,7 +49,7 @@ public final class InProcessAgents implements Closeable {
       AgentConfig config = ConfigLoader.load(yaml, Map.of(), Map.of());
       ConfigLoader.checkRunnable(config);
       configs.add(config);
-      nodes.add(AgentNode.start(config));
+      nodes.add(AgentNode.start(config, nanoClock));
       channels.add(NettyChannelBuilder.forAddress("127.0.0.1", ports[3 * i + 1])
           .usePlaintext().build());
     }
@@ -53,7 +62,7 @@ public final class InProcessAgents implements Closeable {
 
   /** Starts agent {@code i} again on its data and addresses. */
   public void restart(int i) throws IOException {
-    nodes.set(i, AgentNode.start(configs.get(i)));
+    nodes.set(i, AgentNode.start(configs.get(i), nanoClock));
   }
 
   public AgentNode node(int i) {

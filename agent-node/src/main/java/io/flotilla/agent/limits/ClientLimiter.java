@@ -1,6 +1,7 @@
 package io.flotilla.agent.limits;
 
 import io.grpc.ServerInterceptor;
+import java.util.function.LongSupplier;
 
 /**
  * The node's per-client limits ({@link ClientLimits}) and the one table of clients they share.
@@ -13,8 +14,10 @@ public final class ClientLimiter {
   private final WatchQuota watches;
   private final LeaseQuota leases;
 
-  public ClientLimiter(ClientLimits limits, Rejections rejections, LeaseQuota.LiveLeases live) {
-    this.clients = new ClientTable(limits, rejections, System::nanoTime);
+  /** @param nanoClock the time the limits count on, in nanoseconds: {@link System#nanoTime} */
+  public ClientLimiter(ClientLimits limits, LongSupplier nanoClock, Rejections rejections,
+      LeaseQuota.LiveLeases live) {
+    this.clients = new ClientTable(limits, rejections, nanoClock);
     this.rateLimit = new RateLimit(clients);
     this.watches = new WatchQuota(clients);
     this.leases = new LeaseQuota(clients, live);

@@ -51,15 +51,24 @@ class LoadGeneratorTest {
     FakeClient b = new FakeClient();
     Path hlog = dir.resolve("run.hlog");
     RunResult r;
+    long windowAtLeast = 0;
+    long windowAtMost = 0;
     try (IntervalLog log = IntervalLog.open(hlog);
         LoadGenerator load = new LoadGenerator("test",
             WorkloadMix.parse("put=3,get=1,stale-get=1"), 10, List.of(a, b), 4, log, List.of())) {
       for (int turn = 0; turn < 2; turn++) {
         load.resume();
         Thread.sleep(300);
+        long beforeStart = System.nanoTime();
         load.startMeasuring();
+        long afterStart = System.nanoTime();
         Thread.sleep(800);
+        long beforePause = System.nanoTime();
         load.pause(Duration.ofSeconds(1));
+        long afterPause = System.nanoTime();
+        // The window opens inside startMeasuring and closes inside pause, so lies between.
+        windowAtLeast += beforePause - afterStart;
+        windowAtMost += afterPause - beforeStart;
         int sentAtPause = a.sent.get() + b.sent.get();
         Thread.sleep(50);
         assertThat(a.sent.get() + b.sent.get()).as("nothing is sent while paused")
@@ -70,8 +79,8 @@ class LoadGeneratorTest {
     int sent = a.sent.get() + b.sent.get();
 
     assertThat(r.system()).isEqualTo("test");
-    assertThat(r.window()).as("both windows")
-        .isBetween(Duration.ofMillis(1_600), Duration.ofMillis(3_000));
+    assertThat(r.window()).as("both windows, and neither warm-up nor pause")
+        .isBetween(Duration.ofNanos(windowAtLeast), Duration.ofNanos(windowAtMost));
     assertThat(r.byOperation()).containsOnlyKeys(Operation.PUT, Operation.GET, Operation.STALE_GET);
     LatencySummary put = r.byOperation().get(Operation.PUT);
     LatencySummary get = r.byOperation().get(Operation.GET);

@@ -1,6 +1,7 @@
 package io.flotilla.agent;
 
 import io.flotilla.agent.config.AgentConfig;
+import io.flotilla.agent.config.AgentFile;
 import io.flotilla.agent.config.ConfigLoader;
 import io.flotilla.consensus.server.GroupStatus;
 import io.grpc.ManagedChannel;
@@ -22,7 +23,7 @@ public final class InProcessAgents implements Closeable {
   final List<ManagedChannel> channels = new ArrayList<>();
   private final LongSupplier nanoClock;
 
-  /** @param extraYaml added to every agent's file, with {@code {id}} replaced by its id */
+  /** @param extraYaml top-level keys added to every agent's file, {@code {id}} its id */
   public InProcessAgents(Path dir, int n, String extraYaml) throws Exception {
     this(dir, n, extraYaml, System::nanoTime);
   }
@@ -32,20 +33,18 @@ public final class InProcessAgents implements Closeable {
       throws Exception {
     this.nanoClock = nanoClock;
     int[] ports = LocalPorts.free(3 * n);
-    StringBuilder members = new StringBuilder();
+    List<AgentFile.Member> members = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      members.append("      - {id: n").append(i + 1).append(", address: 127.0.0.1:")
-          .append(ports[3 * i]).append("}\n");
+      members.add(AgentFile.Member.voter("n" + (i + 1), "127.0.0.1:" + ports[3 * i]));
     }
     for (int i = 0; i < n; i++) {
-      Path yaml = dir.resolve("n" + (i + 1) + ".yaml");
-      Files.writeString(yaml, "id: n" + (i + 1) + "\n"
-          + "data-dir: " + dir.resolve("n" + (i + 1)) + "\n"
-          + "raft-address: 127.0.0.1:" + ports[3 * i] + "\n"
-          + "api-address: 127.0.0.1:" + ports[3 * i + 1] + "\n"
-          + "metrics-address: 127.0.0.1:" + ports[3 * i + 2] + "\n"
-          + extraYaml.replace("{id}", "n" + (i + 1))
-          + "groups:\n  - id: fleet\n    members:\n" + members);
+      String id = "n" + (i + 1);
+      Path yaml = dir.resolve(id + ".yaml");
+      Files.writeString(yaml, AgentFile.builder(id, dir.resolve(id).toString(),
+              "127.0.0.1:" + ports[3 * i], "127.0.0.1:" + ports[3 * i + 1],
+              "127.0.0.1:" + ports[3 * i + 2])
+          .groups(AgentFile.Group.of("fleet", members)).build().toYaml()
+          + extraYaml.replace("{id}", id));
       AgentConfig config = ConfigLoader.load(yaml, Map.of(), Map.of());
       ConfigLoader.checkRunnable(config);
       configs.add(config);

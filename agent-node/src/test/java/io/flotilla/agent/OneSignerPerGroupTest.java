@@ -10,6 +10,7 @@ import io.flotilla.agent.api.KVGrpc;
 import io.flotilla.agent.api.PutCall;
 import io.flotilla.agent.api.RangeCall;
 import io.flotilla.agent.config.AgentConfig;
+import io.flotilla.agent.config.AgentFile;
 import io.flotilla.agent.config.ConfigLoader;
 import io.flotilla.agent.trust.FleetCa;
 import io.flotilla.consensus.proto.ProposalRejections;
@@ -47,28 +48,15 @@ class OneSignerPerGroupTest {
     Path certs = dir.resolve("certs");
     FleetCa.init(certs).issue("a1", List.of(), Duration.ofDays(1), certs);
     int[] ports = LocalPorts.free(3);
-    String self = "      - {id: a1, address: 127.0.0.1:" + ports[0] + ", role: voter}\n";
+    String raft = "127.0.0.1:" + ports[0];
+    List<AgentFile.Member> self = List.of(AgentFile.Member.voter("a1", raft));
     Path yaml = dir.resolve("a1.yaml");
-    Files.writeString(yaml, "id: a1\n"
-        + "data-dir: " + dir.resolve("a1") + "\n"
-        + "raft-address: 127.0.0.1:" + ports[0] + "\n"
-        + "api-address: 127.0.0.1:" + ports[1] + "\n"
-        + "metrics-address: 127.0.0.1:" + ports[2] + "\n"
-        + "identity-key: " + certs.resolve("a1.identity.key") + "\n"
-        + "signed-proposals: required\n"
-        + "groups:\n"
-        + "  - id: squad\n"
-        + "    members:\n" + self
-        + "    forward:\n"
-        + "      council:\n"
-        + "        id: council\n"
-        + "        members:\n"
-        + "          - {id: a1, address: 127.0.0.1:" + ports[0] + "}\n"
-        + "      up: decisions/\n"
-        + "      batch: 4\n"
-        + "      delay-ms: 1\n"
-        + "  - id: council\n"
-        + "    members:\n" + self);
+    new AgentFile("a1", dir.resolve("a1").toString(), raft, "127.0.0.1:" + ports[1],
+        "127.0.0.1:" + ports[2], null, null, null, null, null, null,
+        certs.resolve("a1.identity.key").toString(), "required", null, null,
+        List.of(AgentFile.Group.of("squad", self).withForward(new AgentFile.Forward(
+                AgentFile.Group.of("council", self), "decisions/", null, 4, 1L)),
+            AgentFile.Group.of("council", self))).write(yaml);
     AgentConfig config = ConfigLoader.load(yaml, Map.of(), Map.of());
     ConfigLoader.checkRunnable(config);
     byte[] publicKey = Files.readAllBytes(certs.resolve("a1.identity.pub"));

@@ -1,6 +1,7 @@
 package io.flotilla.agent;
 
 import io.flotilla.agent.config.AgentConfig;
+import io.flotilla.agent.config.AgentFile;
 import io.flotilla.agent.config.ConfigLoader;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * Groups of agent nodes in this JVM, each agent configured through a real YAML file on free
@@ -25,13 +27,15 @@ public final class Squads implements Closeable {
   public static final class Agent {
     final String id;
     final Path yaml;
+    final String raftAddress;
     final int apiPort;
     AgentNode node;
     ManagedChannel channel;
 
-    Agent(String id, Path yaml, int apiPort) {
+    Agent(String id, Path yaml, String raftAddress, int apiPort) {
       this.id = id;
       this.yaml = yaml;
+      this.raftAddress = raftAddress;
       this.apiPort = apiPort;
     }
 
@@ -51,51 +55,41 @@ public final class Squads implements Closeable {
   /**
    * Writes the configs of a group's agents, the first {@code voters} of them voters.
    *
-   * @param groupYaml lines added to the group's entry (indented by four), such as
-   *     {@code voters: 3}
+   * @param duties what the group's entry holds besides its members, such as
+   *     {@code g -> g.withVoters(3)}
    */
-  public List<String> group(String group, String prefix, int size, int voters, String groupYaml)
-      throws IOException {
+  public List<String> group(String group, String prefix, int size, int voters,
+      UnaryOperator<AgentFile.Group> duties) throws IOException {
     List<String> ids = new ArrayList<>();
     int[] ports = LocalPorts.free(3 * size);
-    StringBuilder members = new StringBuilder();
+    List<AgentFile.Member> members = new ArrayList<>();
     for (int i = 0; i < size; i++) {
       String id = prefix + (i + 1);
       ids.add(id);
-      members.append("      - {id: ").append(id).append(", address: 127.0.0.1:")
-          .append(ports[3 * i]).append(", role: ").append(i < voters ? "voter" : "listener")
-          .append("}\n");
+      members.add(AgentFile.Member.withRole(id, "127.0.0.1:" + ports[3 * i],
+          i < voters ? "voter" : "listener"));
     }
+    AgentFile.Group entry = duties.apply(AgentFile.Group.of(group, members));
     for (int i = 0; i < size; i++) {
       String id = ids.get(i);
       Path yaml = dir.resolve(id + ".yaml");
-      Files.writeString(yaml, "id: " + id + "\n"
-          + "data-dir: " + dir.resolve(id) + "\n"
-          + "raft-address: 127.0.0.1:" + ports[3 * i] + "\n"
-          + "api-address: 127.0.0.1:" + ports[3 * i + 1] + "\n"
-          + "metrics-address: 127.0.0.1:" + ports[3 * i + 2] + "\n"
-          + "groups:\n  - id: " + group + "\n" + groupYaml.indent(4) + "    members:\n"
-          + members);
-      agents.put(id, new Agent(id, yaml, ports[3 * i + 1]));
+      AgentFile.builder(id, dir.resolve(id).toString(), members.get(i).address(),
+          "127.0.0.1:" + ports[3 * i + 1], "127.0.0.1:" + ports[3 * i + 2])
+          .groups(entry).build().write(yaml);
+      agents.put(id, new Agent(id, yaml, members.get(i).address(), ports[3 * i + 1]));
     }
     return ids;
   }
 
-  /** Adds top-level lines (such as {@code limits:}) to the config of an agent not started. */
+  /** Adds top-level keys (such as {@code limits:}) to the config of an agent not started. */
   public void configure(String id, String yaml) throws IOException {
     Files.writeString(agents.get(id).yaml, yaml, java.nio.file.StandardOpenOption.APPEND);
   }
 
-  /** The member lines of a group whose configs were written, for another group's forward. */
-  public String membersYaml(List<String> ids) throws IOException {
-    StringBuilder b = new StringBuilder();
-    for (String id : ids) {
-      String raft = Files.readAllLines(agents.get(id).yaml).stream()
-          .filter(l -> l.startsWith("raft-address: ")).findFirst().orElseThrow()
-          .substring("raft-address: ".length());
-      b.append("- {id: ").append(id).append(", address: ").append(raft).append("}\n");
-    }
-    return b.toString();
+  /** The members of a group whose configs were written, as voters: another group's forward. */
+  public List<AgentFile.Member> members(List<String> ids) {
+    return ids.stream().map(id -> AgentFile.Member.voter(id, agents.get(id).raftAddress))
+        .toList();
   }
 
   /** Starts every agent not running, all at once (a group needs a majority to elect). */

@@ -7,6 +7,8 @@ import io.flotilla.agent.LocalPorts;
 import io.flotilla.agent.api.StatusCall;
 import io.flotilla.agent.api.StatusGrpc;
 import io.flotilla.agent.api.StatusReply;
+import io.flotilla.agent.config.AgentFile;
+import io.flotilla.agent.config.SquadsAndCouncil;
 import io.flotilla.agent.trust.FleetCa;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
@@ -61,10 +63,10 @@ final class ProcessFleet {
     }
   }
 
-  /** What fleet.json holds. */
   /** A client's TLS files: the fleet CA, its certificate chain and its key. */
   record ClientFiles(String ca, String cert, String key) {}
 
+  /** What fleet.json holds. */
   static final class State {
     public String group = GROUP;
     public List<Agent> agents = new ArrayList<>();
@@ -112,56 +114,21 @@ final class ProcessFleet {
       throw CliException.usage("a fleet is already running in " + dir + " (flotilla fleet down --dir " + dir + ")");
     }
     Files.createDirectories(dir);
-    int n = topology.agents() + topology.councilStations();
-    int[] ports = LocalPorts.free(3 * n);
     State s = new State();
-    int[] inSquad = new int[topology.squads() + 1];
-    for (int i = 0; i < n; i++) {
-      Agent a = new Agent();
-      boolean ground = i >= topology.agents();
-      a.id = ground ? "ground-" + (i - topology.agents() + 1) : "agent-" + (i + 1);
-      if (ground) {
-        a.group = Topology.COUNCIL;
-      } else if (topology.squads() > 0) {
-        int squad = topology.squadOf(i);
-        a.group = "squad-" + squad;
-        a.role = inSquad[squad]++ < topology.voters() ? "voter" : "listener";
-      }
-      a.raft = "127.0.0.1:" + ports[3 * i];
-      a.api = "127.0.0.1:" + ports[3 * i + 1];
-      a.metrics = "127.0.0.1:" + ports[3 * i + 2];
-      a.config = dir.resolve(a.id + ".yaml").toString();
-      a.log = dir.resolve(a.id + ".log").toString();
-      s.agents.add(a);
-    }
+    s.agents.addAll(layout(dir, topology));
     if (tls) {
       issueCertificates(dir, s.agents);
     }
-    List<Agent> council = s.agents.stream().filter(a -> a.group.equals(Topology.COUNCIL))
-        .toList();
-    for (Agent a : s.agents) {
-      List<Agent> members = s.agents.stream().filter(m -> m.group.equals(a.group)).toList();
-      StringBuilder duties = new StringBuilder();
-      if (topology.squads() > 0) {
-        duties.append("    voters: ").append(a.group.equals(Topology.COUNCIL)
-            ? council.size() : topology.voters()).append('\n');
-      }
-      if (!council.isEmpty() && !a.group.equals(Topology.COUNCIL)) {
-        duties.append("    forward:\n      council:\n        id: ").append(Topology.COUNCIL)
-            .append("\n        members:\n");
-        council.forEach(m -> duties.append("          - {id: ").append(m.id)
-            .append(", address: ").append(m.raft).append("}\n"));
-        duties.append("      up: ").append(Topology.UP).append("\n      down: ")
-            .append(Topology.DOWN).append('\n');
-      }
-      writeConfig(dir, a, profile, members, false, duties.toString());
+    List<AgentFile> files = agentFiles(dir, topology, profile, s.agents);
+    for (int i = 0; i < files.size(); i++) {
+      files.get(i).write(Path.of(s.agents.get(i).config));
     }
     ProcessFleet fleet = new ProcessFleet(dir, s);
     // Group by group, the council first: a JVM's start takes seconds of CPU, and dozens at once
     // on a small machine delay heartbeats enough for every group's elections to flap.
     List<String> order = new ArrayList<>(fleet.groups());
-    if (order.remove(Topology.COUNCIL)) {
-      order.add(0, Topology.COUNCIL);
+    if (order.remove(SquadsAndCouncil.COUNCIL)) {
+      order.add(0, SquadsAndCouncil.COUNCIL);
     }
     for (String group : order) {
       for (Agent a : s.agents) {
@@ -174,6 +141,55 @@ final class ProcessFleet {
       }
     }
     return fleet;
+  }
+
+  /** The agents of a topology, each on free local ports, with its files in {@code dir}. */
+  static List<Agent> layout(Path dir, Topology topology) throws IOException {
+    int n = topology.agents() + topology.councilStations();
+    int[] ports = LocalPorts.free(3 * n);
+    List<Agent> agents = new ArrayList<>();
+    int[] inSquad = new int[topology.squads() + 1];
+    for (int i = 0; i < n; i++) {
+      Agent a = new Agent();
+      boolean ground = i >= topology.agents();
+      a.id = ground ? "ground-" + (i - topology.agents() + 1) : "agent-" + (i + 1);
+      if (ground) {
+        a.group = SquadsAndCouncil.COUNCIL;
+      } else if (topology.squads() > 0) {
+        int squad = topology.squadOf(i);
+        a.group = "squad-" + squad;
+        a.role = inSquad[squad]++ < topology.voters() ? "voter" : "listener";
+      }
+      a.raft = "127.0.0.1:" + ports[3 * i];
+      a.api = "127.0.0.1:" + ports[3 * i + 1];
+      a.metrics = "127.0.0.1:" + ports[3 * i + 2];
+      a.config = dir.resolve(a.id + ".yaml").toString();
+      a.log = dir.resolve(a.id + ".log").toString();
+      agents.add(a);
+    }
+    return agents;
+  }
+
+  /** Each agent's config file, in order: its group, its group's duties, its TLS files. */
+  static List<AgentFile> agentFiles(Path dir, Topology topology, String profile,
+      List<Agent> agents) {
+    List<AgentFile.Member> council = agents.stream()
+        .filter(a -> a.group.equals(SquadsAndCouncil.COUNCIL))
+        .map(a -> AgentFile.Member.voter(a.id, a.raft)).toList();
+    List<AgentFile> files = new ArrayList<>();
+    for (Agent a : agents) {
+      AgentFile.Group group = group(a.group,
+          agents.stream().filter(m -> m.group.equals(a.group)).toList());
+      if (topology.squads() > 0) {
+        group = group.withVoters(a.group.equals(SquadsAndCouncil.COUNCIL)
+            ? council.size() : topology.voters());
+      }
+      if (!council.isEmpty() && !a.group.equals(SquadsAndCouncil.COUNCIL)) {
+        group = group.withForward(SquadsAndCouncil.forward(council));
+      }
+      files.add(agentFile(dir, a, profile, group));
+    }
+    return files;
   }
 
   /**
@@ -192,14 +208,14 @@ final class ProcessFleet {
     if (tls().isPresent()) {
       issueCertificates(dir, List.of(a));
     }
-    writeConfig(dir, a, profile, state.agents, true, "");
+    agentFile(dir, a, profile, group(a.group, state.agents).joining()).write(Path.of(a.config));
     state.agents.add(a);
     start(a);
     return a;
   }
 
   /** A fleet CA in {@code dir/certs}, each agent's certificate, and the operator's. */
-  private static void issueCertificates(Path dir, List<Agent> agents) {
+  static void issueCertificates(Path dir, List<Agent> agents) {
     Path certs = dir.toAbsolutePath().resolve("certs");
     FleetCa ca = Files.exists(certs.resolve(FleetCa.CA_CERTIFICATE))
         ? FleetCa.load(certs) : FleetCa.init(certs);
@@ -216,34 +232,24 @@ final class ProcessFleet {
     agents.forEach(a -> a.tls = operator);
   }
 
-  private static void writeConfig(Path dir, Agent a, String profile, List<Agent> members,
-      boolean join, String groupDuties) throws IOException {
-    StringBuilder yaml = new StringBuilder()
-        .append("id: ").append(a.id).append('\n')
-        .append("data-dir: ").append(dir.resolve(a.id + "-data")).append('\n')
-        .append("raft-address: ").append(a.raft).append('\n')
-        .append("api-address: ").append(a.api).append('\n')
-        .append("metrics-address: ").append(a.metrics).append('\n')
-        .append("profile: ").append(profile).append('\n');
-    if (a.group.equals(Topology.COUNCIL)) {
-      yaml.append("kind: ground\n");
+  static AgentFile.Group group(String name, List<Agent> members) {
+    return AgentFile.Group.of(name, members.stream()
+        .map(m -> AgentFile.Member.withRole(m.id, m.raft, m.role)).toList());
+  }
+
+  /** The config file of agent {@code a}, a member of {@code group} (or joining it). */
+  static AgentFile agentFile(Path dir, Agent a, String profile, AgentFile.Group group) {
+    AgentFile.Builder f = AgentFile.builder(a.id, dir.resolve(a.id + "-data").toString(),
+        a.raft, a.api, a.metrics).profile(profile).groups(group);
+    if (a.group.equals(SquadsAndCouncil.COUNCIL)) {
+      f.kind("ground");
     }
     if (a.tls != null) {
       Path certs = Path.of(a.tls.ca()).getParent();
-      yaml.append("tls: {ca: ").append(a.tls.ca())
-          .append(", cert: ").append(certs.resolve(a.id + ".pem"))
-          .append(", key: ").append(certs.resolve(a.id + ".key")).append("}\n");
+      f.tls(new AgentFile.Tls(a.tls.ca(), certs.resolve(a.id + ".pem").toString(),
+          certs.resolve(a.id + ".key").toString()));
     }
-    yaml.append("groups:\n  - id: ").append(a.group).append('\n');
-    if (join) {
-      yaml.append("    join: true\n");
-    }
-    yaml.append(groupDuties).append("    members:\n");
-    for (Agent m : members) {
-      yaml.append("      - {id: ").append(m.id).append(", address: ").append(m.raft)
-          .append(", role: ").append(m.role).append("}\n");
-    }
-    Files.writeString(Path.of(a.config), yaml);
+    return f.build();
   }
 
   static ProcessFleet load(Path dir) throws IOException {

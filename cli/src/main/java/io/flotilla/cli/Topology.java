@@ -14,9 +14,6 @@ import java.util.regex.Pattern;
  * @param councilStations ground stations forming the council; 0 for no council
  */
 record Topology(int agents, int squads, int voters, int councilStations) {
-  static final String COUNCIL = "council";
-  static final String UP = "decisions/";
-  static final String DOWN = "fleet/";
   private static final Pattern COUNCIL_SPEC = Pattern.compile("ground:(\\d{1,2})");
 
   /** One group of {@code agents} voters, as a plain {@code fleet up --agents N} starts. */

@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.flotilla.agent.AgentNode;
 import io.flotilla.agent.LocalPorts;
+import io.flotilla.agent.config.AgentFile;
 import io.flotilla.agent.config.ConfigLoader;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,15 +22,12 @@ final class SoloAgent implements AutoCloseable {
     this.endpoint = endpoint;
   }
 
-  /** @param extraYaml added to the agent's config file (tls, access, identity-key...) */
+  /** @param extraYaml top-level keys added to the agent's file (tls, access, identity-key...) */
   static SoloAgent start(Path dir, String extraYaml) throws Exception {
     int[] ports = LocalPorts.free(3);
     Path yaml = dir.resolve("agent-1.yaml");
-    Files.writeString(yaml, "id: agent-1\n"
-        + "data-dir: " + dir.resolve("data") + "\n"
-        + "raft-address: 127.0.0.1:" + ports[0] + "\n"
-        + "api-address: 127.0.0.1:" + ports[1] + "\n"
-        + "metrics-address: 127.0.0.1:" + ports[2] + "\n"
+    Files.writeString(yaml, AgentFile.builder("agent-1", dir.resolve("data").toString(),
+        "127.0.0.1:" + ports[0], "127.0.0.1:" + ports[1], "127.0.0.1:" + ports[2]).build().toYaml()
         + extraYaml);
     AgentNode node = AgentNode.start(ConfigLoader.load(yaml, Map.of(), Map.of()));
     await().atMost(Duration.ofSeconds(60)).until(() -> node.server().status("default").isLeader());

@@ -1,11 +1,8 @@
 package io.flotilla.agent.config;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.flotilla.agent.access.AccessRule;
 import io.flotilla.agent.access.Role;
 import io.flotilla.agent.config.AgentConfig.HostPort;
@@ -102,92 +99,7 @@ public final class ConfigLoader {
   public static final List<String> SCALAR_KEYS = List.of(
       "id", "data-dir", "raft-address", "api-address", "metrics-address", "profile", "read-mode");
 
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-      .setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
-      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
-
   private ConfigLoader() {}
-
-  /** The file's contents as written; fields left out are null. */
-  @SuppressWarnings("unused") // bound by Jackson
-  static final class FileConfig {
-    public String id;
-    public String dataDir;
-    public String raftAddress;
-    public String apiAddress;
-    public String metricsAddress;
-    public String profile;
-    public String readMode;
-    public List<GroupEntry> groups;
-    public LimitsEntry limits;
-    public ClientLimitsEntry clientLimits;
-    public TlsEntry tls;
-    public List<AccessEntry> access;
-    public String identityKey;
-    public String signedProposals;
-    public String kind;
-    public Boolean voterEligible;
-  }
-
-  @SuppressWarnings("unused")
-  static final class ForwardEntry {
-    public GroupEntry council;
-    public String up;
-    public String down;
-    public int batch = 64;
-    public long delayMs = 500;
-  }
-
-  @SuppressWarnings("unused")
-  static final class TlsEntry {
-    public String ca;
-    public String cert;
-    public String key;
-  }
-
-  @SuppressWarnings("unused")
-  static final class AccessEntry {
-    public String client;
-    public String role;
-    public String prefix;
-  }
-
-  @SuppressWarnings("unused")
-  static final class LimitsEntry {
-    public int maxKeyBytes = Limits.DEFAULT.maxKeyBytes();
-    public int maxValueBytes = Limits.DEFAULT.maxValueBytes();
-    public int maxTxnOps = Limits.DEFAULT.maxTxnOps();
-    public long minLeaseTtlMs = Limits.DEFAULT.minLeaseTtlMillis();
-    public long maxLeaseTtlMs = Limits.DEFAULT.maxLeaseTtlMillis();
-    public int watchHistory = Limits.DEFAULT.watchHistory();
-  }
-
-  @SuppressWarnings("unused")
-  static final class ClientLimitsEntry {
-    public int requestsPerSecond = ClientLimits.DEFAULT.requestsPerSecond();
-    /** Null means as many as requests-per-second. */
-    public Integer burst;
-    public int watches = ClientLimits.DEFAULT.watches();
-    public int leases = ClientLimits.DEFAULT.leases();
-  }
-
-  @SuppressWarnings("unused")
-  static final class GroupEntry {
-    public String id;
-    public boolean join;
-    public Integer voters;
-    public ForwardEntry forward;
-    public List<MemberEntry> members;
-  }
-
-  @SuppressWarnings("unused")
-  static final class MemberEntry {
-    public String id;
-    public String address;
-    public String role;
-    public Integer priority;
-  }
 
   /**
    * @param file the YAML file, or null for none
@@ -196,15 +108,15 @@ public final class ConfigLoader {
    */
   public static AgentConfig load(Path file, Map<String, String> env, Map<String, String> overrides)
       throws ConfigException {
-    FileConfig f = file == null ? new FileConfig() : read(file);
+    AgentFile f = file == null ? AgentFile.EMPTY : read(file);
     Map<String, String> values = new LinkedHashMap<>();
-    values.put("id", f.id);
-    values.put("data-dir", f.dataDir);
-    values.put("raft-address", f.raftAddress);
-    values.put("api-address", f.apiAddress);
-    values.put("metrics-address", f.metricsAddress);
-    values.put("profile", f.profile);
-    values.put("read-mode", f.readMode);
+    values.put("id", f.id());
+    values.put("data-dir", f.dataDir());
+    values.put("raft-address", f.raftAddress());
+    values.put("api-address", f.apiAddress());
+    values.put("metrics-address", f.metricsAddress());
+    values.put("profile", f.profile());
+    values.put("read-mode", f.readMode());
     for (String key : SCALAR_KEYS) {
       String fromEnv = env.get("FLOTILLA_" + key.toUpperCase(Locale.ROOT).replace('-', '_'));
       if (fromEnv != null && !fromEnv.isBlank()) {
@@ -236,99 +148,111 @@ public final class ConfigLoader {
         Map.of("read-index", ReadMode.READ_INDEX, "leader-lease", ReadMode.LEADER_LEASE));
     Path dataDir = path("data-dir", orDefault(values.get("data-dir"), "flotilla-data/" + id));
 
-    List<FleetGroup> groups = f.groups == null || f.groups.isEmpty()
-        ? List.of(AgentConfig.soloGroup(id, raft))
-        : groups(f.groups, id, raft);
+    Limits limits = limits(f.limits());
+    List<FleetGroup> groups = new ArrayList<>();
     Set<String> joining = new HashSet<>();
-    if (f.groups != null) {
-      f.groups.stream().filter(g -> g.join).forEach(g -> joining.add(g.id));
-    }
-    Limits limits = Limits.DEFAULT;
-    if (f.limits != null) {
-      try {
-        limits = new Limits(f.limits.maxKeyBytes, f.limits.maxValueBytes, f.limits.maxTxnOps,
-            f.limits.minLeaseTtlMs, f.limits.maxLeaseTtlMs, f.limits.watchHistory);
-      } catch (IllegalArgumentException e) {
-        throw new ConfigException("limits", e.getMessage());
-      }
-    }
-    TlsFiles tls = f.tls == null ? null : tls(f.tls);
-    List<AccessRule> access = f.access == null ? null : access(f.access, tls != null);
-    PrivateKey identityKey = f.identityKey == null ? null : identityKey(f.identityKey);
-    boolean requireSignedProposals = choice("signed-proposals",
-        orDefault(f.signedProposals, "optional"), Map.of("optional", false, "required", true));
-    String kind = choice("kind", orDefault(f.kind, "mobile"),
-        Map.of("mobile", "mobile", "ground", "ground"));
     Map<String, Integer> targetVoters = new LinkedHashMap<>();
     Map<String, Forwarding> forwarding = new LinkedHashMap<>();
-    if (f.groups != null) {
-      for (int g = 0; g < f.groups.size(); g++) {
-        GroupEntry e = f.groups.get(g);
-        if (e.voters != null) {
-          if (e.voters < 1) {
-            throw new ConfigException("groups[" + g + "].voters",
-                "a group needs at least 1 voter, not " + e.voters);
-          }
-          targetVoters.put(e.id, e.voters);
+    if (f.groups() == null || f.groups().isEmpty()) {
+      groups.add(AgentConfig.soloGroup(id, raft));
+    }
+    Set<String> names = new HashSet<>();
+    for (int g = 0; f.groups() != null && g < f.groups().size(); g++) {
+      AgentFile.Group e = f.groups().get(g);
+      String key = "groups[" + g + "]";
+      groups.add(group(key, e, id, raft, names));
+      if (Boolean.TRUE.equals(e.join())) {
+        joining.add(e.id());
+      }
+      if (e.voters() != null) {
+        if (e.voters() < 1) {
+          throw new ConfigException(key + ".voters",
+              "a group needs at least 1 voter, not " + e.voters());
         }
-        if (e.forward != null) {
-          forwarding.put(e.id, forwarding("groups[" + g + "].forward", e.forward, e.id, limits));
-        }
+        targetVoters.put(e.id(), e.voters());
+      }
+      if (e.forward() != null) {
+        forwarding.put(e.id(), forwarding(key + ".forward", e.forward(), e.id(), limits));
       }
     }
+    TlsFiles tls = f.tls() == null ? null : tls(f.tls());
+    List<AccessRule> access = f.access() == null ? null : access(f.access(), tls != null);
+    PrivateKey identityKey = f.identityKey() == null ? null : identityKey(f.identityKey());
+    boolean requireSignedProposals = choice("signed-proposals",
+        orDefault(f.signedProposals(), "optional"), Map.of("optional", false, "required", true));
+    String kind = choice("kind", orDefault(f.kind(), "mobile"),
+        Map.of("mobile", "mobile", "ground", "ground"));
     return new AgentConfig(id, dataDir, raft, api, metrics, profile, readMode, groups, joining,
-        limits, clientLimits(f.clientLimits), unsafeLocalReads, tls, access, identityKey,
-        requireSignedProposals, kind, f.voterEligible == null || f.voterEligible, targetVoters,
-        forwarding);
+        limits, clientLimits(f.clientLimits()), unsafeLocalReads, tls, access, identityKey,
+        requireSignedProposals, kind, f.voterEligible() == null || f.voterEligible(),
+        targetVoters, forwarding);
   }
 
-  private static Forwarding forwarding(String key, ForwardEntry e, String squad, Limits limits)
-      throws ConfigException {
-    if (e.council == null) {
+  private static Limits limits(AgentFile.Limits e) throws ConfigException {
+    if (e == null) {
+      return Limits.DEFAULT;
+    }
+    Limits d = Limits.DEFAULT;
+    try {
+      return new Limits(orDefault(e.maxKeyBytes(), d.maxKeyBytes()),
+          orDefault(e.maxValueBytes(), d.maxValueBytes()), orDefault(e.maxTxnOps(), d.maxTxnOps()),
+          orDefault(e.minLeaseTtlMs(), d.minLeaseTtlMillis()),
+          orDefault(e.maxLeaseTtlMs(), d.maxLeaseTtlMillis()),
+          orDefault(e.watchHistory(), d.watchHistory()));
+    } catch (IllegalArgumentException ex) {
+      throw new ConfigException("limits", ex.getMessage());
+    }
+  }
+
+  private static Forwarding forwarding(String key, AgentFile.Forward e, String squad,
+      Limits limits) throws ConfigException {
+    if (e.council() == null) {
       throw new ConfigException(key + ".council", "missing (the group to forward to and from)");
     }
-    FleetGroup council = remoteGroup(key + ".council", e.council);
+    FleetGroup council = remoteGroup(key + ".council", e.council());
     if (council.name().equals(squad)) {
       throw new ConfigException(key + ".council", "a group cannot forward to itself");
     }
-    if (e.up == null && e.down == null) {
+    if (e.up() == null && e.down() == null) {
       throw new ConfigException(key, "needs up, down or both (the prefixes forwarded)");
     }
-    for (String[] p : new String[][] {{"up", e.up}, {"down", e.down}}) {
+    for (String[] p : new String[][] {{"up", e.up()}, {"down", e.down()}}) {
       if (p[1] != null && (p[1].isEmpty() || p[1].startsWith("_flotilla/"))) {
         throw new ConfigException(key + "." + p[0], "'" + p[1]
             + "' must be a non-empty prefix outside _flotilla/");
       }
     }
-    if (e.batch < 1 || e.batch >= limits.maxTxnOps()) {
-      throw new ConfigException(key + ".batch", e.batch + " must be 1 to "
+    int batch = orDefault(e.batch(), Forwarding.DEFAULT_BATCH);
+    if (batch < 1 || batch >= limits.maxTxnOps()) {
+      throw new ConfigException(key + ".batch", batch + " must be 1 to "
           + (limits.maxTxnOps() - 1) + " (one transaction op stays for the cursor)");
     }
-    if (e.delayMs < 1) {
-      throw new ConfigException(key + ".delay-ms", "must be at least 1, not " + e.delayMs);
+    long delayMs = orDefault(e.delayMs(), Forwarding.DEFAULT_DELAY.toMillis());
+    if (delayMs < 1) {
+      throw new ConfigException(key + ".delay-ms", "must be at least 1, not " + delayMs);
     }
-    return new Forwarding(council, e.up, e.down, e.batch, Duration.ofMillis(e.delayMs));
+    return new Forwarding(council, e.up(), e.down(), batch, Duration.ofMillis(delayMs));
   }
 
   /** A group this agent talks to without being a member: only its id and members are read. */
-  private static FleetGroup remoteGroup(String key, GroupEntry e) throws ConfigException {
-    if (e.id == null || e.id.isBlank()) {
+  private static FleetGroup remoteGroup(String key, AgentFile.Group e) throws ConfigException {
+    if (e.id() == null || e.id().isBlank()) {
       throw new ConfigException(key + ".id", "missing");
     }
-    if (e.members == null || e.members.isEmpty()) {
-      throw new ConfigException(key + ".members", "group " + e.id + " has no members");
+    if (e.members() == null || e.members().isEmpty()) {
+      throw new ConfigException(key + ".members", "group " + e.id() + " has no members");
     }
     List<FleetPeer> peers = new ArrayList<>();
-    for (int m = 0; m < e.members.size(); m++) {
-      MemberEntry me = e.members.get(m);
+    for (int m = 0; m < e.members().size(); m++) {
+      AgentFile.Member me = e.members().get(m);
       String mk = key + ".members[" + m + "]";
-      if (me == null || me.id == null || me.id.isBlank() || me.address == null) {
+      if (me == null || me.id() == null || me.id().isBlank() || me.address() == null) {
         throw new ConfigException(mk, "needs an id and an address");
       }
-      hostPort(mk + ".address", me.address);
-      peers.add(FleetPeer.voter(me.id, me.address));
+      hostPort(mk + ".address", me.address());
+      peers.add(FleetPeer.voter(me.id(), me.address()));
     }
-    return new FleetGroup(e.id, peers);
+    return new FleetGroup(e.id(), peers);
   }
 
   private static PrivateKey identityKey(String file) throws ConfigException {
@@ -346,9 +270,9 @@ public final class ConfigLoader {
     }
   }
 
-  private static TlsFiles tls(TlsEntry t) throws ConfigException {
-    return new TlsFiles(readable("tls.ca", t.ca), readable("tls.cert", t.cert),
-        readable("tls.key", t.key));
+  private static TlsFiles tls(AgentFile.Tls t) throws ConfigException {
+    return new TlsFiles(readable("tls.ca", t.ca()), readable("tls.cert", t.cert()),
+        readable("tls.key", t.key()));
   }
 
   private static Path readable(String key, String file) throws ConfigException {
@@ -362,7 +286,7 @@ public final class ConfigLoader {
     return p;
   }
 
-  private static List<AccessRule> access(List<AccessEntry> entries, boolean tls)
+  private static List<AccessRule> access(List<AgentFile.Access> entries, boolean tls)
       throws ConfigException {
     if (!tls) {
       throw new ConfigException("access", "needs tls: clients are named by their certificates");
@@ -370,32 +294,34 @@ public final class ConfigLoader {
     List<AccessRule> rules = new ArrayList<>();
     Set<String> seen = new HashSet<>();
     for (int i = 0; i < entries.size(); i++) {
-      AccessEntry e = entries.get(i);
+      AgentFile.Access e = entries.get(i);
       String key = "access[" + i + "]";
-      if (e == null || e.client == null || e.client.isBlank()) {
+      if (e == null || e.client() == null || e.client().isBlank()) {
         throw new ConfigException(key + ".client", "missing");
       }
-      if (!seen.add(e.client)) {
-        throw new ConfigException(key + ".client", "'" + e.client + "' is listed twice");
+      if (!seen.add(e.client())) {
+        throw new ConfigException(key + ".client", "'" + e.client() + "' is listed twice");
       }
-      Role role = choice(key + ".role", e.role == null ? "" : e.role,
+      Role role = choice(key + ".role", e.role() == null ? "" : e.role(),
           Map.of("read", Role.READ, "write", Role.WRITE, "admin", Role.ADMIN));
-      if (e.prefix != null && role != Role.WRITE) {
+      if (e.prefix() != null && role != Role.WRITE) {
         throw new ConfigException(key + ".prefix", "only a write role has a prefix");
       }
-      rules.add(new AccessRule(e.client, role, e.prefix));
+      rules.add(new AccessRule(e.client(), role, e.prefix()));
     }
     return rules;
 
   }
 
-  private static ClientLimits clientLimits(ClientLimitsEntry e) throws ConfigException {
+  private static ClientLimits clientLimits(AgentFile.ClientLimits e) throws ConfigException {
     if (e == null) {
       return ClientLimits.DEFAULT;
     }
+    ClientLimits d = ClientLimits.DEFAULT;
+    int rate = orDefault(e.requestsPerSecond(), d.requestsPerSecond());
     try {
-      return new ClientLimits(e.requestsPerSecond,
-          e.burst == null ? e.requestsPerSecond : e.burst, e.watches, e.leases);
+      return new ClientLimits(rate, orDefault(e.burst(), rate),
+          orDefault(e.watches(), d.watches()), orDefault(e.leases(), d.leases()));
     } catch (IllegalArgumentException ex) {
       throw new ConfigException("client-limits", ex.getMessage());
     }
@@ -438,16 +364,16 @@ public final class ConfigLoader {
     }
   }
 
-  private static FileConfig read(Path file) throws ConfigException {
+  private static AgentFile read(Path file) throws ConfigException {
     if (!Files.isReadable(file)) {
       throw new ConfigException("file", file + " does not exist or is not readable");
     }
     try {
-      FileConfig f = YAML.readValue(file.toFile(), FileConfig.class);
-      return f == null ? new FileConfig() : f;
+      return AgentFile.read(file);
     } catch (UnrecognizedPropertyException e) {
+      int line = lineOf(file, e);
       throw new ConfigException(path(e), "unknown key (line "
-          + e.getLocation().getLineNr() + " of " + file + ")");
+          + (line < 0 ? "?" : Integer.toString(line)) + " of " + file + ")");
     } catch (JsonMappingException e) {
       throw new ConfigException(path(e), e.getOriginalMessage().lines().findFirst().orElse("")
           + " (line " + (e.getLocation() == null ? "?" : e.getLocation().getLineNr()) + " of "
@@ -455,6 +381,19 @@ public final class ConfigLoader {
     } catch (IOException e) {
       throw new ConfigException("file", file + " is not valid YAML: "
           + e.getMessage().lines().findFirst().orElse(""));
+    }
+  }
+
+  private static int lineOf(Path file, JsonMappingException e) {
+    JsonPointer key = JsonPointer.empty();
+    for (JsonMappingException.Reference r : e.getPath()) {
+      key = r.getFieldName() != null ? key.appendProperty(r.getFieldName())
+          : key.appendIndex(r.getIndex());
+    }
+    try {
+      return AgentFile.lineOf(file, key);
+    } catch (IOException unreadable) {
+      return -1;
     }
   }
 
@@ -470,63 +409,56 @@ public final class ConfigLoader {
     return b.length() == 0 ? "file" : b.toString();
   }
 
-  private static List<FleetGroup> groups(List<GroupEntry> entries, String id, HostPort raft)
-      throws ConfigException {
-    List<FleetGroup> out = new ArrayList<>();
-    Set<String> names = new HashSet<>();
-    for (int g = 0; g < entries.size(); g++) {
-      GroupEntry e = entries.get(g);
-      String key = "groups[" + g + "]";
-      if (e == null || e.id == null || e.id.isBlank()) {
-        throw new ConfigException(key + ".id", "missing");
-      }
-      if (!names.add(e.id)) {
-        throw new ConfigException(key + ".id", "group " + e.id + " is listed twice");
-      }
-      if (e.members == null || e.members.isEmpty()) {
-        throw new ConfigException(key + ".members", "group " + e.id + " has no members");
-      }
-      List<FleetPeer> peers = new ArrayList<>();
-      Set<String> ids = new HashSet<>();
-      for (int m = 0; m < e.members.size(); m++) {
-        MemberEntry me = e.members.get(m);
-        String mk = key + ".members[" + m + "]";
-        if (me == null || me.id == null || me.id.isBlank()) {
-          throw new ConfigException(mk + ".id", "missing");
-        }
-        if (!ids.add(me.id)) {
-          throw new ConfigException(mk + ".id", me.id + " is listed twice in group " + e.id);
-        }
-        if (me.address == null || me.address.isBlank()) {
-          throw new ConfigException(mk + ".address", "missing for peer " + me.id);
-        }
-        hostPort(mk + ".address", me.address);
-        FleetPeer.Role role = choice(mk + ".role", orDefault(me.role, "voter"),
-            Map.of("voter", FleetPeer.Role.VOTER, "listener", FleetPeer.Role.LISTENER));
-        peers.add(new FleetPeer(me.id, me.address, role, me.priority == null ? 0 : me.priority));
-      }
-      FleetGroup group = new FleetGroup(e.id, peers);
-      if (group.voters().isEmpty()) {
-        throw new ConfigException(key + ".members", "group " + e.id + " has no voter");
-      }
-      if (e.join) {
-        if (group.peer(id).isPresent()) {
-          throw new ConfigException(key + ".join", "this agent (" + id + ") already is a member of "
-              + e.id + "; list only the current members of a group it joins");
-        }
-        out.add(group);
-        continue;
-      }
-      FleetPeer self = group.peer(id).orElseThrow(() -> new ConfigException(key + ".members",
-          "this agent (" + id + ") is not a member of group " + e.id));
-      if (!self.address().equals(raft.toString())) {
-        throw new ConfigException(key + ".members",
-            "this agent's address in group " + e.id + " is " + self.address()
-                + " but its raft-address is " + raft);
-      }
-      out.add(group);
+  /** One of this agent's groups; {@code names} holds the groups' names read before it. */
+  private static FleetGroup group(String key, AgentFile.Group e, String id, HostPort raft,
+      Set<String> names) throws ConfigException {
+    if (e == null || e.id() == null || e.id().isBlank()) {
+      throw new ConfigException(key + ".id", "missing");
     }
-    return out;
+    if (!names.add(e.id())) {
+      throw new ConfigException(key + ".id", "group " + e.id() + " is listed twice");
+    }
+    if (e.members() == null || e.members().isEmpty()) {
+      throw new ConfigException(key + ".members", "group " + e.id() + " has no members");
+    }
+    List<FleetPeer> peers = new ArrayList<>();
+    Set<String> ids = new HashSet<>();
+    for (int m = 0; m < e.members().size(); m++) {
+      AgentFile.Member me = e.members().get(m);
+      String mk = key + ".members[" + m + "]";
+      if (me == null || me.id() == null || me.id().isBlank()) {
+        throw new ConfigException(mk + ".id", "missing");
+      }
+      if (!ids.add(me.id())) {
+        throw new ConfigException(mk + ".id", me.id() + " is listed twice in group " + e.id());
+      }
+      if (me.address() == null || me.address().isBlank()) {
+        throw new ConfigException(mk + ".address", "missing for peer " + me.id());
+      }
+      hostPort(mk + ".address", me.address());
+      FleetPeer.Role role = choice(mk + ".role", orDefault(me.role(), "voter"),
+          Map.of("voter", FleetPeer.Role.VOTER, "listener", FleetPeer.Role.LISTENER));
+      peers.add(new FleetPeer(me.id(), me.address(), role, orDefault(me.priority(), 0)));
+    }
+    FleetGroup group = new FleetGroup(e.id(), peers);
+    if (group.voters().isEmpty()) {
+      throw new ConfigException(key + ".members", "group " + e.id() + " has no voter");
+    }
+    if (Boolean.TRUE.equals(e.join())) {
+      if (group.peer(id).isPresent()) {
+        throw new ConfigException(key + ".join", "this agent (" + id + ") already is a member of "
+            + e.id() + "; list only the current members of a group it joins");
+      }
+      return group;
+    }
+    FleetPeer self = group.peer(id).orElseThrow(() -> new ConfigException(key + ".members",
+        "this agent (" + id + ") is not a member of group " + e.id()));
+    if (!self.address().equals(raft.toString())) {
+      throw new ConfigException(key + ".members",
+          "this agent's address in group " + e.id() + " is " + self.address()
+              + " but its raft-address is " + raft);
+    }
+    return group;
   }
 
   private static Path path(String key, String value) throws ConfigException {
@@ -563,7 +495,7 @@ public final class ConfigLoader {
     return t;
   }
 
-  private static String orDefault(String value, String dflt) {
+  private static <T> T orDefault(T value, T dflt) {
     return value == null ? dflt : value;
   }
 }

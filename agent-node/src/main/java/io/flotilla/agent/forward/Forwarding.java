@@ -14,4 +14,9 @@ import java.time.Duration;
  * @param batch at most this many changes per transaction
  * @param delay how long changes gather before a batch goes
  */
-public record Forwarding(FleetGroup council, String up, String down, int batch, Duration delay) {}
+public record Forwarding(FleetGroup council, String up, String down, int batch, Duration delay) {
+  /** The batch when the config gives none. */
+  public static final int DEFAULT_BATCH = 64;
+  /** The delay when the config gives none. */
+  public static final Duration DEFAULT_DELAY = Duration.ofMillis(500);
+}

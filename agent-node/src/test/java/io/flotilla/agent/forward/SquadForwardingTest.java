@@ -11,6 +11,7 @@ import io.flotilla.agent.api.RangeCall;
 import io.flotilla.agent.api.RouteStatus;
 import io.flotilla.agent.api.StatusCall;
 import io.flotilla.agent.api.StatusGrpc;
+import io.flotilla.agent.config.AgentFile;
 import io.flotilla.consensus.proto.KeyValue;
 import io.flotilla.consensus.proto.PutRequest;
 import io.flotilla.consensus.proto.RangeRequest;
@@ -35,7 +36,7 @@ class SquadForwardingTest {
   void decisionsGoUpAndFleetDecisionsComeDownExactlyOnceAcrossASquadLeaderChange()
       throws Exception {
     try (Squads fleet = new Squads(dir)) {
-      List<String> council = fleet.group("council", "g", 3, 3, "");
+      List<String> council = fleet.group("council", "g", 3, 3, g -> g);
       startSquadForwardingTo(fleet, council);
 
       for (int i = 0; i < 40; i++) {
@@ -68,7 +69,7 @@ class SquadForwardingTest {
   @Test
   void aRouteTheCouncilRefusesIsReportedStuckWhileTheOtherRouteGoesOn() throws Exception {
     try (Squads fleet = new Squads(dir)) {
-      List<String> council = fleet.group("council", "g", 3, 3, "");
+      List<String> council = fleet.group("council", "g", 3, 3, g -> g);
       for (String g : council) {
         fleet.configure(g, "limits:\n  max-key-bytes: 48\n");
       }
@@ -97,16 +98,8 @@ class SquadForwardingTest {
   /** Squad-1 (d1..d3) forwarding decisions/ up to the council and fleet/ down; both led. */
   private static void startSquadForwardingTo(Squads fleet, List<String> council)
       throws Exception {
-    fleet.group("squad-1", "d", 3, 3, """
-        forward:
-          council:
-            id: council
-            members:
-        %s  up: decisions/
-          down: fleet/
-          batch: 16
-          delay-ms: 200
-        """.formatted(fleet.membersYaml(council).indent(6)));
+    fleet.group("squad-1", "d", 3, 3, g -> g.withForward(new AgentFile.Forward(
+        AgentFile.Group.of("council", fleet.members(council)), "decisions/", "fleet/", 16, 200L)));
     fleet.startAll();
     await().atMost(WAIT).until(() -> fleet.leader("council") != null
         && fleet.leader("squad-1") != null);

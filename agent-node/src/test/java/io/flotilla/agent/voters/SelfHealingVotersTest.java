@@ -42,7 +42,7 @@ class SelfHealingVotersTest {
   void drainedAndDeadVotersAreReplacedByListenersWhileTheSquadKeepsCommitting()
       throws Exception {
     try (Squads fleet = new Squads(dir)) {
-      fleet.group(SQUAD, "d", 5, 3, "voters: 3");
+      fleet.group(SQUAD, "d", 5, 3, g -> g.withVoters(3));
       fleet.startAll();
       await().atMost(WAIT).until(() -> fleet.leader(SQUAD) != null);
       Writer writer = new Writer(fleet);

@@ -18,6 +18,8 @@ import java.util.concurrent.TimeUnit;
 import io.flotilla.agent.api.GroupStatus;
 import io.flotilla.agent.api.StatusCall;
 import io.flotilla.agent.api.StatusGrpc;
+import io.flotilla.agent.config.AgentFile;
+import io.flotilla.agent.config.SquadsAndCouncil;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.Network;
@@ -32,16 +34,12 @@ import org.testcontainers.lifecycle.Startables;
  *
  * <p>Two shapes: {@link #DockerCluster(Settings) one group} (n1..nN, all voters of group
  * {@value #GROUP}), which the chaos runs use, and {@link #squadAndCouncil(Squads) a squad and a
- * council}: agent-1..N, voters of {@value #SQUAD}, whose leader forwards the squad's keys under
- * {@value #UP} to the council's ground-1..M (group {@value #COUNCIL}) and the council's keys under
- * {@value #DOWN} back into the squad.
+ * council} as {@link SquadsAndCouncil} lays them out: agent-1..N, voters of {@value #SQUAD},
+ * whose leader forwards to and from the council's ground-1..M.
  */
 public final class DockerCluster implements Closeable {
   public static final String GROUP = "fleet";
   public static final String SQUAD = "squad-1";
-  public static final String COUNCIL = "council";
-  public static final String UP = "decisions/";
-  public static final String DOWN = "fleet/";
   static final String LABEL = "io.flotilla.chaos";
   /**
    * The value of {@link #LABEL} on containers and networks: this process, so that
@@ -74,35 +72,32 @@ public final class DockerCluster implements Closeable {
   }
 
   /** One container to start: the agent's id, the group it is a member of, its config file. */
-  private record Agent(String id, String group, String config) {}
+  record Agent(String id, String group, AgentFile config) {}
 
   public DockerCluster(Settings settings) {
     this(singleGroup(settings));
   }
 
-  /** Starts a squad ({@value #SQUAD}) that forwards to and from a council ({@value #COUNCIL}). */
+  /** Starts a squad ({@value #SQUAD}) that forwards to and from a council. */
   public static DockerCluster squadAndCouncil(Squads s) {
+    return new DockerCluster(squadAndCouncilAgents(s));
+  }
+
+  static List<Agent> squadAndCouncilAgents(Squads s) {
     List<String> squad = ids("agent-", s.agents());
     List<String> council = ids("ground-", s.stations());
-    StringBuilder forward = new StringBuilder()
-        .append("    voters: ").append(s.agents()).append('\n')
-        .append("    forward:\n      council:\n        id: ").append(COUNCIL)
-        .append("\n        members:\n");
-    for (String m : council) {
-      forward.append("          - {id: ").append(m).append(", address: ").append(m).append(':')
-          .append(ClusterNode.RAFT_PORT).append("}\n");
-    }
-    forward.append("      up: ").append(UP).append("\n      down: ").append(DOWN).append('\n');
+    AgentFile.Forward forward = SquadsAndCouncil.forward(members(council));
     List<Agent> agents = new ArrayList<>();
     for (String id : squad) {
-      agents.add(new Agent(id, SQUAD, config(id, s.profile(), false, "", SQUAD,
-          forward.toString(), squad)));
+      agents.add(new Agent(id, SQUAD, agentFile(id, s.profile(), false, AgentFile.Group.of(SQUAD,
+          members(squad)).withVoters(s.agents()).withForward(forward)).build()));
     }
     for (String id : council) {
-      agents.add(new Agent(id, COUNCIL, config(id, s.profile(), false, "kind: ground\n", COUNCIL,
-          "    voters: " + s.stations() + "\n", council)));
+      agents.add(new Agent(id, SquadsAndCouncil.COUNCIL, agentFile(id, s.profile(), false,
+          AgentFile.Group.of(SquadsAndCouncil.COUNCIL, members(council))
+              .withVoters(s.stations())).kind("ground").build()));
     }
-    return new DockerCluster(agents);
+    return agents;
   }
 
   private DockerCluster(List<Agent> agents) {
@@ -118,7 +113,7 @@ public final class DockerCluster implements Closeable {
             .withNetworkAliases(a.id())
             .withLabel(LABEL, OWNER)
             .withExposedPorts(ClusterNode.API_PORT, 7201)
-            .withCopyToContainer(Transferable.of(a.config()), ClusterNode.CONFIG)
+            .withCopyToContainer(Transferable.of(a.config().toYaml()), ClusterNode.CONFIG)
             // The agent's wall clock, and only its own, is the clock nemeses' to step: libfaketime
             // adds the offset in this file to it; the monotonic clock stays true.
             .withCopyToContainer(Transferable.of(ClusterNode.TRUE_TIME), ClusterNode.CLOCK_OFFSET)
@@ -139,7 +134,7 @@ public final class DockerCluster implements Closeable {
             .waitingFor(Wait.forHttp("/healthz").forPort(7201)
                 .withStartupTimeout(Duration.ofMinutes(2)));
         containers.add(c);
-        nodes.add(new ClusterNode(a.id(), a.group(), a.config(), c));
+        nodes.add(new ClusterNode(a.id(), a.group(), a.config().toYaml(), c));
       }
       Startables.deepStart(containers).join();
     } catch (RuntimeException e) {
@@ -188,10 +183,10 @@ public final class DockerCluster implements Closeable {
     }
   }
 
-  private static List<Agent> singleGroup(Settings s) {
+  static List<Agent> singleGroup(Settings s) {
     List<String> ids = ids("n", s.nodes());
-    return ids.stream().map(id -> new Agent(id, GROUP,
-        config(id, s.profile(), s.unsafeLocalReads(), "", GROUP, "", ids))).toList();
+    return ids.stream().map(id -> new Agent(id, GROUP, agentFile(id, s.profile(),
+        s.unsafeLocalReads(), AgentFile.Group.of(GROUP, members(ids))).build())).toList();
   }
 
   private static List<String> ids(String prefix, int n) {
@@ -202,26 +197,20 @@ public final class DockerCluster implements Closeable {
     return ids;
   }
 
-  /** An agent's config: one group, whose members are all voters, with the group's duties. */
-  private static String config(String id, String profile, boolean unsafeLocalReads,
-      String extra, String group, String duties, List<String> members) {
-    StringBuilder y = new StringBuilder()
-        .append("id: ").append(id).append('\n')
-        .append("data-dir: /var/lib/flotilla\n")
-        .append("raft-address: ").append(id).append(':').append(ClusterNode.RAFT_PORT).append('\n')
-        .append("api-address: 0.0.0.0:").append(ClusterNode.API_PORT).append('\n')
-        .append("metrics-address: 0.0.0.0:7201\n")
-        .append("profile: ").append(profile).append('\n')
-        .append("read-mode: ").append(unsafeLocalReads ? "unsafe-local" : "read-index").append('\n')
-        .append(extra)
-        .append("groups:\n  - id: ").append(group).append('\n')
-        .append(duties)
-        .append("    members:\n");
-    for (String m : members) {
-      y.append("      - {id: ").append(m).append(", address: ").append(m).append(':')
-          .append(ClusterNode.RAFT_PORT).append("}\n");
-    }
-    return y.toString();
+  /** Voters, each at its container's name. */
+  private static List<AgentFile.Member> members(List<String> ids) {
+    return ids.stream().map(m -> AgentFile.Member.voter(m, m + ":" + ClusterNode.RAFT_PORT))
+        .toList();
+  }
+
+  /** The config of the agent in container {@code id}, a member of {@code group}. */
+  private static AgentFile.Builder agentFile(String id, String profile,
+      boolean unsafeLocalReads, AgentFile.Group group) {
+    return AgentFile.builder(id, "/var/lib/flotilla", id + ":" + ClusterNode.RAFT_PORT,
+            "0.0.0.0:" + ClusterNode.API_PORT, "0.0.0.0:7201")
+        .profile(profile)
+        .readMode(unsafeLocalReads ? "unsafe-local" : "read-index")
+        .groups(group);
   }
 
   public List<ClusterNode> nodes() {

@@ -1,6 +1,6 @@
 package io.flotilla.chaos.cluster;
 
-import static io.flotilla.chaos.cluster.DockerCluster.COUNCIL;
+import static io.flotilla.agent.config.SquadsAndCouncil.COUNCIL;
 import static io.flotilla.chaos.cluster.DockerCluster.SQUAD;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -10,6 +10,7 @@ import io.flotilla.agent.api.Consistency;
 import io.flotilla.agent.api.KVGrpc;
 import io.flotilla.agent.api.PutCall;
 import io.flotilla.agent.api.RangeCall;
+import io.flotilla.agent.config.SquadsAndCouncil;
 import io.flotilla.chaos.nemesis.Partitions;
 import io.flotilla.consensus.proto.KeyValue;
 import io.flotilla.consensus.proto.PutRequest;
@@ -40,8 +41,8 @@ class SquadPartitionTest {
   private static final Duration WAIT = Duration.ofSeconds(120);
   /** Where the nodes' logs go when the test fails. */
   private static final Path LOGS = Path.of("target/squad-partition");
-  private static final String UP_IN_COUNCIL = "squads/" + SQUAD + "/" + DockerCluster.UP;
-  private static final String FLEET_DECISION = DockerCluster.DOWN + "airspace/sector-4";
+  private static final String UP_IN_COUNCIL = "squads/" + SQUAD + "/" + SquadsAndCouncil.UP;
+  private static final String FLEET_DECISION = SquadsAndCouncil.DOWN + "airspace/sector-4";
 
   @Test
   void aSquadCutOffFromItsCouncilCommitsLocallyAndTheCouncilGetsTheBacklogOnceAfterTheHeal()
@@ -105,8 +106,8 @@ class SquadPartitionTest {
     await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(60))
         .pollInterval(Duration.ofMillis(500)).until(() ->
             councilKeys(cluster).keySet().equals(up(beforeCut))
-                && range(via, SQUAD, DockerCluster.UP).keySet().equals(squadKeys(written))
-                && range(via, SQUAD, DockerCluster.DOWN).isEmpty());
+                && range(via, SQUAD, SquadsAndCouncil.UP).keySet().equals(squadKeys(written))
+                && range(via, SQUAD, SquadsAndCouncil.DOWN).isEmpty());
 
     Partitions.heal(cluster);
     long healed = System.nanoTime();
@@ -114,7 +115,7 @@ class SquadPartitionTest {
         .until(() -> councilKeys(cluster).keySet(), keys -> keys.containsAll(up(written)));
     long upMillis = (System.nanoTime() - healed) / 1_000_000;
     await().atMost(WAIT).pollInterval(Duration.ofMillis(200))
-        .until(() -> range(via, SQUAD, DockerCluster.DOWN).containsKey(FLEET_DECISION));
+        .until(() -> range(via, SQUAD, SquadsAndCouncil.DOWN).containsKey(FLEET_DECISION));
     long downMillis = (System.nanoTime() - healed) / 1_000_000;
     System.out.printf("heal to delivery: backlog of %d decisions in the council after %d ms, "
         + "the council's decision in the squad after %d ms%n",
@@ -125,7 +126,7 @@ class SquadPartitionTest {
     assertThat(council.keySet()).containsExactlyInAnyOrderElementsOf(up(written));
     assertThat(council.values()).allSatisfy(kv -> assertThat(kv.getVersion())
         .as("version of %s in the council", kv.getKey().toStringUtf8()).isEqualTo(1));
-    Map<String, KeyValue> down = range(via, SQUAD, DockerCluster.DOWN);
+    Map<String, KeyValue> down = range(via, SQUAD, SquadsAndCouncil.DOWN);
     assertThat(down.keySet()).containsExactly(FLEET_DECISION);
     assertThat(down.get(FLEET_DECISION).getVersion()).isEqualTo(1);
     assertThat(down.get(FLEET_DECISION).getValue().toStringUtf8()).isEqualTo("reserved");
@@ -133,7 +134,7 @@ class SquadPartitionTest {
     // The old leader comes back, catches up, and nothing is forwarded twice.
     leader.start();
     await().atMost(WAIT).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
-        .until(() -> stale(leader, SQUAD, DockerCluster.UP).keySet()
+        .until(() -> stale(leader, SQUAD, SquadsAndCouncil.UP).keySet()
             .equals(squadKeys(written)));
     assertThat(councilKeys(cluster).values()).hasSize(written.size())
         .allMatch(kv -> kv.getVersion() == 1);
@@ -143,7 +144,7 @@ class SquadPartitionTest {
   private static void write(ClusterNode node, String prefix, int n, List<String> written) {
     for (int i = 0; i < n; i++) {
       String name = prefix + i;
-      put(node, SQUAD, DockerCluster.UP + name, "decided " + name);
+      put(node, SQUAD, SquadsAndCouncil.UP + name, "decided " + name);
       written.add(name);
     }
   }
@@ -201,7 +202,7 @@ class SquadPartitionTest {
 
   /** The squad's keys for these decisions. */
   private static Set<String> squadKeys(List<String> names) {
-    return names.stream().map(n -> DockerCluster.UP + n)
+    return names.stream().map(n -> SquadsAndCouncil.UP + n)
         .collect(Collectors.toCollection(TreeSet::new));
   }
 }

@@ -154,7 +154,11 @@ public final class AgentNode implements Closeable {
         t.setDaemon(true);
         return t;
       });
-      timer.scheduleWithFixedDelay(monitor::poll, 0, 200, TimeUnit.MILLISECONDS);
+      // A new leader is looked at at once; the poll catches what Ratis does not announce (a
+      // member turning candidate, a snapshot taken), which only status and metrics show.
+      server.onLeaderChange(() -> timer.execute(monitor::poll));
+      timer.scheduleWithFixedDelay(monitor::poll, 0, GroupMonitor.POLL.toMillis(),
+          TimeUnit.MILLISECONDS);
       duties.scheduleWithFixedDelay(presence::tick, 0, PresenceKeeper.RENEW.toMillis(),
           TimeUnit.MILLISECONDS);
       for (Map.Entry<String, Integer> v : config.targetVoters().entrySet()) {

@@ -263,12 +263,13 @@ final class ProcessFleet {
   /**
    * The JVM options of agent processes started from this command: FLOTILLA_NODE_JAVA_OPTS, or a
    * heap of 32 to 256 MB with the serial collector (an idle agent needs far less than the
-   * default heap, and the serial collector runs no extra threads); and the class-data archive
-   * named by FLOTILLA_CDS_ARCHIVE.
+   * default heap, and the serial collector runs no extra threads) and no performance-data
+   * sampler (it wakes the JVM 20 times a second, for jstat, where agents are watched through
+   * their metrics); and the class-data archive named by FLOTILLA_CDS_ARCHIVE.
    */
   static List<String> nodeJavaOptions() {
     String opts = System.getenv().getOrDefault("FLOTILLA_NODE_JAVA_OPTS",
-        "-Xms32m -Xmx256m -XX:+UseSerialGC");
+        "-Xms32m -Xmx256m -XX:+UseSerialGC -XX:-UsePerfData");
     List<String> all = new ArrayList<>(
         Stream.of(opts.trim().split("\\s+")).filter(o -> !o.isEmpty()).toList());
     // The launcher's class-data archive of an agent (see ./flotilla), when it has one.

@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
@@ -29,13 +30,15 @@ public final class QuorumGate {
   static final Duration CHECK_WAITING = Duration.ofMillis(100);
 
   private final FleetServer server;
+  private final ScheduledExecutorService timer;
   /** Calls waiting for a leader, each with the group it waits on. */
   private final Map<CompletableFuture<?>, String> waiting = new ConcurrentHashMap<>();
+  /** Whether a check of the waiting calls is scheduled: only while some wait, so idle is idle. */
+  private final AtomicBoolean checkScheduled = new AtomicBoolean();
 
   public QuorumGate(FleetServer server, ScheduledExecutorService timer) {
     this.server = server;
-    timer.scheduleWithFixedDelay(this::refuseWaiting, CHECK_WAITING.toMillis(),
-        CHECK_WAITING.toMillis(), TimeUnit.MILLISECONDS);
+    this.timer = timer;
   }
 
   /** This node's judgement of a group it hosts; empty for one it does not (yet) host. */
@@ -60,6 +63,7 @@ public final class QuorumGate {
     check(group);
     CompletableFuture<T> result = new CompletableFuture<>();
     waiting.put(result, group);
+    scheduleCheck();
     send.get().whenComplete((value, error) -> {
       waiting.remove(result);
       if (error != null) {
@@ -76,7 +80,26 @@ public final class QuorumGate {
         .map(j -> Status.UNAVAILABLE.withDescription(j.noQuorumMessage()).asRuntimeException());
   }
 
+  private void scheduleCheck() {
+    if (checkScheduled.compareAndSet(false, true)) {
+      timer.schedule(this::refuseWaiting, CHECK_WAITING.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
   private void refuseWaiting() {
+    try {
+      refuseWaitingWithoutQuorum();
+    } finally {
+      // A call added during the pass either saw the check still scheduled, and is seen here,
+      // or schedules the next check itself.
+      checkScheduled.set(false);
+      if (!waiting.isEmpty()) {
+        scheduleCheck();
+      }
+    }
+  }
+
+  private void refuseWaitingWithoutQuorum() {
     Map<String, Optional<StatusRuntimeException>> judged = new HashMap<>();
     for (Map.Entry<CompletableFuture<?>, String> call : waiting.entrySet()) {
       Optional<StatusRuntimeException> refusal =

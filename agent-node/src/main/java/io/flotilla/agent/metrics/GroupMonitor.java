@@ -3,6 +3,7 @@ package io.flotilla.agent.metrics;
 import io.flotilla.consensus.server.FleetServer;
 import io.flotilla.consensus.server.GroupStatus;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,6 +18,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class GroupMonitor {
   private static final Logger LOG = LoggerFactory.getLogger("io.flotilla.agent.roles");
+
+  /** How often the groups are looked at besides each leader change. */
+  public static final Duration POLL = Duration.ofSeconds(1);
 
   private final FleetServer server;
   private final List<String> groups;
@@ -40,7 +44,7 @@ public final class GroupMonitor {
     this.onChange = onChange;
   }
 
-  /** Polls every group once; called on a timer. */
+  /** Looks at every group once; called on one thread, on a timer and at leader changes. */
   public void poll() {
     for (String g : groups) {
       GroupStatus now;

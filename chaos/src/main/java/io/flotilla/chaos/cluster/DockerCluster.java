@@ -129,7 +129,7 @@ public final class DockerCluster implements Closeable {
             .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig()
                 .withCapAdd(Capability.NET_ADMIN))
             .withCommand("java", "-Xms32m", "-Xmx192m", "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1", "-cp", "/opt/flotilla/agent.jar",
+                "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-cp", "/opt/flotilla/agent.jar",
                 "io.flotilla.agent.AgentMain", "--config", "/etc/flotilla/agent.yaml")
             .waitingFor(Wait.forHttp("/healthz").forPort(7201)
                 .withStartupTimeout(Duration.ofMinutes(2)));

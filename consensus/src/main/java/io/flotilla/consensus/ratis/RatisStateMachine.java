@@ -16,6 +16,8 @@ import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftGroupMemberId;
+import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.storage.FileInfo;
@@ -38,6 +40,7 @@ public final class RatisStateMachine extends BaseStateMachine {
   private final ReplicatedStateMachine sm;
   private final LongSupplier clock;
   private final ClientId leaderDuties;
+  private final Runnable leaderChanged;
   private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
 
   /**
@@ -45,11 +48,20 @@ public final class RatisStateMachine extends BaseStateMachine {
    *     proposes, never when it applies
    * @param leaderDuties the client id of this server's own proposals (its leader duties); a
    *     request from any other client is a client's
+   * @param leaderChanged told when this replica learns of a new leader; it runs on a Ratis
+   *     thread holding the server's state, so it must only hand the news on
    */
-  public RatisStateMachine(ReplicatedStateMachine sm, LongSupplier clock, ClientId leaderDuties) {
+  public RatisStateMachine(ReplicatedStateMachine sm, LongSupplier clock, ClientId leaderDuties,
+      Runnable leaderChanged) {
     this.sm = sm;
     this.clock = clock;
     this.leaderDuties = leaderDuties;
+    this.leaderChanged = leaderChanged;
+  }
+
+  @Override
+  public void notifyLeaderChanged(RaftGroupMemberId member, RaftPeerId newLeaderId) {
+    leaderChanged.run();
   }
 
   public ReplicatedStateMachine stateMachine() {

@@ -47,6 +47,8 @@ import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.statemachine.SnapshotInfo;
 import org.apache.ratis.util.SizeInBytes;
 import org.apache.ratis.util.TimeDuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One agent's Raft server: hosts its replicas of one or more groups (Ratis multi-raft), each
@@ -62,6 +64,8 @@ import org.apache.ratis.util.TimeDuration;
  * a member of, with every entry it had acknowledged.
  */
 public final class FleetServer implements Closeable {
+  private static final Logger LOG = LoggerFactory.getLogger(FleetServer.class);
+
   private final Builder config;
   private final RaftServer server;
   private final ScheduledExecutorService timers;
@@ -72,6 +76,7 @@ public final class FleetServer implements Closeable {
   /** The client id of this server's own proposals: only those may expire leases or set rules. */
   private final ClientId ownProposals = ClientId.randomId();
   private final Map<RaftGroupId, QuorumView> quorumViews = new ConcurrentHashMap<>();
+  private final List<Runnable> leaderChangeListeners = new CopyOnWriteArrayList<>();
   private volatile String address;
 
   private FleetServer(Builder b) throws IOException {
@@ -85,7 +90,7 @@ public final class FleetServer implements Closeable {
         .setStateMachineRegistry(
             gid -> new RatisStateMachine(
                 new FleetStateMachine(gid.getUuid(), b.limits, b.requireSignatures), b.clock,
-                ownProposals))
+                ownProposals, this::leaderChanged))
         .setOption(RaftStorage.StartupOption.RECOVER)
         .setParameters(parameters)
         .build();
@@ -153,6 +158,26 @@ public final class FleetServer implements Closeable {
 
   public String id() {
     return config.id;
+  }
+
+  /**
+   * Runs {@code listener} whenever a group hosted here learns of a new leader, so that a
+   * watcher of {@link #status} can look at once instead of polling often. It runs on a Ratis
+   * thread that holds the group's state: it must hand the news on and return.
+   */
+  public void onLeaderChange(Runnable listener) {
+    leaderChangeListeners.add(listener);
+  }
+
+  private void leaderChanged() {
+    for (Runnable l : leaderChangeListeners) {
+      try {
+        l.run();
+      } catch (RuntimeException e) {
+        // A listener's failure (one closing, say) must not reach the Ratis thread.
+        LOG.debug("a leader-change listener failed on {}", config.id, e);
+      }
+    }
   }
 
   /** The host:port peers and clients reach this server on (the bound port when built with 0). */

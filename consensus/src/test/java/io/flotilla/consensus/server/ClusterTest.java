@@ -358,10 +358,13 @@ class ClusterTest {
         FleetClient client = fleet.client(WAIT)) {
       FleetServer leader = fleet.awaitLeader(WAIT);
       String target = otherThan(fleet, leader.id());
+      Set<String> told = ConcurrentHashMap.newKeySet();
+      fleet.servers().forEach(s -> s.onLeaderChange(() -> told.add(s.id())));
 
       client.admin().transferLeadership(target);
       await().atMost(WAIT).until(() -> fleet.leader().map(FleetServer::id).orElse("")
           .equals(target));
+      await("every member told of the new leader").atMost(WAIT).until(() -> told.size() == 3);
 
       client.admin().setPriority(target, 5);
       assertThat(client.admin().members()).filteredOn(p -> p.id().equals(target))

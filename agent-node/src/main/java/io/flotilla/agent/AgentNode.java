@@ -36,8 +36,10 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Deque;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -112,6 +114,9 @@ public final class AgentNode implements Closeable {
           + "state and can be stale; for testing the chaos suite only");
     }
     server = b.build().start();
+    // What a later step's failure must stop, last started first.
+    Deque<Stop> started = new ArrayDeque<>();
+    started.push(server::close);
     try {
       for (String g : config.joining()) {
         if (!server.hosts(g)) {
@@ -121,10 +126,12 @@ public final class AgentNode implements Closeable {
       }
       Duration deadline = config.profile().requestTimeout().multipliedBy(2);
       for (FleetGroup g : config.groups()) {
-        clients.put(g.name(), clientOf(g, config, deadline, trust)
+        FleetClient client = clientOf(g, config, deadline, trust)
             // After a leader dies, writes resume as soon as an attempt finds the new leader.
             .retries((int) (deadline.toMillis() / RETRY_SLEEP.toMillis()), RETRY_SLEEP)
-            .build());
+            .build();
+        clients.put(g.name(), client);
+        started.push(client::close);
       }
       // Presence is for voter management: published only where a group's leader manages its
       // voters, so unmanaged groups pay no lease renewals for it.
@@ -135,9 +142,11 @@ public final class AgentNode implements Closeable {
         t.setDaemon(true);
         return t;
       });
+      started.push(duties::shutdownNow);
       presence = new PresenceKeeper(config.id(), managed, new Presence(config.kind(),
           config.voterEligible(), -1, -1,
           RestartCount.recordStart(config.dataDir(), System.currentTimeMillis())), duties);
+      started.push(() -> presence.close(Duration.ZERO));
       Groups groups = new Groups(clients);
       NodeMetrics[] nodeMetrics = new NodeMetrics[1];
       GroupMonitor monitor = new GroupMonitor(server, groups(config), change -> {
@@ -154,6 +163,7 @@ public final class AgentNode implements Closeable {
         t.setDaemon(true);
         return t;
       });
+      started.push(timer::shutdownNow);
       // A new leader is looked at at once; the poll catches what Ratis does not announce (a
       // member turning candidate, a snapshot taken), which only status and metrics show.
       server.onLeaderChange(() -> timer.execute(monitor::poll));
@@ -179,11 +189,15 @@ public final class AgentNode implements Closeable {
         FleetGroup councilGroup = f.getValue().council();
         FleetClient council = clients.containsKey(councilGroup.name())
             ? clients.get(councilGroup.name())
-            : councilClients.computeIfAbsent(councilGroup.name(),
-                name -> clientOf(councilGroup, config, deadline, trust).build());
+            : councilClients.computeIfAbsent(councilGroup.name(), name -> {
+              FleetClient c = clientOf(councilGroup, config, deadline, trust).build();
+              started.push(c::close);
+              return c;
+            });
         ForwardingLoop loop = new ForwardingLoop(f.getKey(), server, f.getValue(),
             clients.get(f.getKey()), council).start();
         forwarding.add(loop);
+        started.push(loop::close);
         Tags tags = Tags.of("group", f.getKey());
         nodeMetrics[0].exposeCount("flotilla_forwarded", "Changes this node forwarded between "
             + "its group and the council (both ways) as the group's leader", tags, loop,
@@ -236,18 +250,27 @@ public final class AgentNode implements Closeable {
           .callExecutor(new DirectKeyCalls())
           .build()
           .start();
+      started.push(grpc::shutdownNow);
       metrics = new MetricsEndpoint(new InetSocketAddress(config.metricsAddress().host(),
           config.metricsAddress().port()), nodeMetrics[0], monitor);
     } catch (IOException | RuntimeException e) {
-      forwarding.forEach(ForwardingLoop::close);
-      councilClients.values().forEach(FleetClient::close);
-      clients.values().forEach(FleetClient::close);
-      server.close();
+      while (!started.isEmpty()) {
+        try {
+          started.pop().stop();
+        } catch (Exception stopping) {
+          e.addSuppressed(stopping);
+        }
+      }
       throw e;
     }
     LOG.info("agent {} up: raft {}, api {}:{}, metrics {}:{}, groups {}", config.id(),
         server.address(), config.apiAddress().host(), grpc.getPort(),
         config.metricsAddress().host(), metrics.port(), clients.keySet());
+  }
+
+  /** Stops one thing a start began. */
+  private interface Stop {
+    void stop() throws Exception;
   }
 
   /**

@@ -13,7 +13,7 @@ import io.flotilla.agent.api.PutCall;
 import io.flotilla.agent.api.StatusGrpc;
 import io.flotilla.agent.api.TxnCall;
 import io.flotilla.agent.api.WatchGrpc;
-import io.flotilla.agent.grpc.Caller;
+import io.flotilla.agent.calls.Caller;
 import io.flotilla.consensus.proto.RequestOp;
 import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
 import io.grpc.Metadata;

@@ -8,6 +8,7 @@ import io.flotilla.agent.api.LeaderReply;
 import io.flotilla.agent.api.ProclaimCall;
 import io.flotilla.agent.api.ProclaimReply;
 import io.flotilla.agent.api.ResignReply;
+import io.flotilla.agent.calls.Caller;
 import io.flotilla.agent.limits.WatchQuota;
 import io.flotilla.consensus.election.Election;
 import io.flotilla.consensus.election.Leadership;

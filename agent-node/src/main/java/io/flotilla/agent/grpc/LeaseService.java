@@ -4,6 +4,7 @@ import io.flotilla.agent.api.GroupCall;
 import io.flotilla.agent.api.LeaseCall;
 import io.flotilla.agent.api.LeaseGrantCall;
 import io.flotilla.agent.api.LeaseGrpc;
+import io.flotilla.agent.calls.Caller;
 import io.flotilla.agent.limits.LeaseQuota;
 import io.flotilla.consensus.proto.LeaseGrantResponse;
 import io.flotilla.consensus.proto.LeaseKeepAliveResponse;

@@ -1,6 +1,7 @@
 package io.flotilla.agent.grpc;
 
 import com.google.protobuf.Message;
+import io.flotilla.agent.calls.MessageGate;
 import io.grpc.BindableService;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerCallHandler;

@@ -4,6 +4,7 @@ import io.flotilla.agent.api.WatchCall;
 import io.flotilla.agent.api.WatchCreate;
 import io.flotilla.agent.api.WatchGrpc;
 import io.flotilla.agent.api.WatchReply;
+import io.flotilla.agent.calls.Caller;
 import io.flotilla.agent.limits.WatchQuota;
 import io.flotilla.consensus.client.FleetException;
 import io.flotilla.consensus.client.Watch;

@@ -2,7 +2,7 @@ package io.flotilla.agent.limits;
 
 /**
  * How much of one node's API a single client may use, the {@code client-limits:} section of
- * the configuration. A client is who {@link io.flotilla.agent.grpc.Caller} names: the common
+ * the configuration. A client is who {@link io.flotilla.agent.calls.Caller} names: the common
  * name of its certificate under mutual TLS, else its IP address, so every process on one
  * machine is one client. Each node counts on its own. A request over a limit is refused with
  * {@code RESOURCE_EXHAUSTED} naming the limit, before it can change anything.

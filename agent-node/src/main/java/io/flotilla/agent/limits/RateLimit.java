@@ -1,7 +1,7 @@
 package io.flotilla.agent.limits;
 
-import io.flotilla.agent.grpc.Caller;
-import io.flotilla.agent.grpc.MessageGate;
+import io.flotilla.agent.calls.Caller;
+import io.flotilla.agent.calls.MessageGate;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;

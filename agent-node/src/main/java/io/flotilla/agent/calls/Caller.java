@@ -1,4 +1,4 @@
-package io.flotilla.agent.grpc;
+package io.flotilla.agent.calls;
 
 import io.grpc.Context;
 import io.grpc.Contexts;

@@ -148,16 +148,16 @@ public final class AgentNode implements Closeable {
           RestartCount.recordStart(config.dataDir(), System.currentTimeMillis())), duties);
       started.push(() -> presence.close(Duration.ZERO));
       Groups groups = new Groups(clients);
-      NodeMetrics[] nodeMetrics = new NodeMetrics[1];
-      GroupMonitor monitor = new GroupMonitor(server, groups(config), change -> {
-        nodeMetrics[0].onChange(change);
+      GroupMonitor monitor = new GroupMonitor(server, groups(config));
+      NodeMetrics nodeMetrics = new NodeMetrics(server, monitor);
+      monitor.onChange(nodeMetrics::onChange);
+      monitor.onChange(change -> {
         String leader = change.after().leaderId();
         FleetClient client = clients.get(change.group());
         if (change.leaderChanged() && !leader.isEmpty() && client != null) {
           client.leaderSeen(leader);
         }
       });
-      nodeMetrics[0] = new NodeMetrics(server, monitor);
       timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "flotilla-monitor");
         t.setDaemon(true);
@@ -176,7 +176,7 @@ public final class AgentNode implements Closeable {
         Map<VoterChange.Kind, AtomicLong> made = new EnumMap<>(VoterChange.Kind.class);
         for (VoterChange.Kind k : VoterChange.Kind.values()) {
           made.put(k, new AtomicLong());
-          nodeMetrics[0].exposeCount("flotilla_voter_changes", "Voter-set changes this node "
+          nodeMetrics.exposeCount("flotilla_voter_changes", "Voter-set changes this node "
               + "made as its group's leader, by kind", Tags.of("group", g, "kind", k.name()),
               made.get(k), AtomicLong::get);
         }
@@ -199,17 +199,17 @@ public final class AgentNode implements Closeable {
         forwarding.add(loop);
         started.push(loop::close);
         Tags tags = Tags.of("group", f.getKey());
-        nodeMetrics[0].exposeCount("flotilla_forwarded", "Changes this node forwarded between "
+        nodeMetrics.exposeCount("flotilla_forwarded", "Changes this node forwarded between "
             + "its group and the council (both ways) as the group's leader", tags, loop,
             ForwardingLoop::forwarded);
-        nodeMetrics[0].exposeCount("flotilla_forward_failures", "Forwarding rounds of a route "
+        nodeMetrics.exposeCount("flotilla_forward_failures", "Forwarding rounds of a route "
             + "that could not reach the group or the council, or were refused", tags, loop,
             ForwardingLoop::failures);
-        nodeMetrics[0].exposeLevel("flotilla_forward_stuck", "Routes of this group whose target "
+        nodeMetrics.exposeLevel("flotilla_forward_stuck", "Routes of this group whose target "
             + "refuses what they must forward next (flotilla status gives the reason)", tags,
             loop, ForwardingLoop::stuck);
       }
-      ClientLimiter limiter = new ClientLimiter(config.clientLimits(), nanoClock, nodeMetrics[0],
+      ClientLimiter limiter = new ClientLimiter(config.clientLimits(), nanoClock, nodeMetrics,
           group -> clients.get(group).leasesAsync().thenApply(r -> r.getLeasesList().stream()
               .map(LeaseInfo::getId).collect(Collectors.toSet())));
       timer.scheduleWithFixedDelay(limiter::sweep, 30, 30, TimeUnit.SECONDS);
@@ -228,20 +228,20 @@ public final class AgentNode implements Closeable {
       api.intercept(limiter.rateLimit()).intercept(Caller.interceptor());
       if (trust != null) {
         api.sslContext(trust.apiServer()).intercept(trust.requireClient());
-        nodeMetrics[0].exposeCount("flotilla_tls_refusals", "Certificates refused on Raft "
+        nodeMetrics.exposeCount("flotilla_tls_refusals", "Certificates refused on Raft "
             + "traffic (channel=raft) and the API (channel=api)", Tags.of("channel", "raft"),
             trust, AgentTrust::refusedRaft);
-        nodeMetrics[0].exposeCount("flotilla_tls_refusals", "Certificates refused on Raft "
+        nodeMetrics.exposeCount("flotilla_tls_refusals", "Certificates refused on Raft "
             + "traffic (channel=raft) and the API (channel=api)", Tags.of("channel", "api"),
             trust, AgentTrust::refusedApi);
       }
       if (access != null) {
-        nodeMetrics[0].exposeCount("flotilla_access_denied",
+        nodeMetrics.exposeCount("flotilla_access_denied",
             "API calls refused by the access list", Tags.empty(), access, AccessInterceptor::denied);
       }
       grpc = api
           .addService(MalformedRequests.refused(new KvService(groups, quorum, config.id(),
-              nodeMetrics[0], config.unsafeLocalReads())))
+              nodeMetrics, config.unsafeLocalReads())))
           .addService(MalformedRequests.refused(new LeaseService(groups, quorum, limiter.leases())))
           .addService(MalformedRequests.refused(new WatchService(groups, limiter.watches())))
           .addService(MalformedRequests.refused(new ElectionService(groups, quorum, limiter.watches())))
@@ -252,7 +252,7 @@ public final class AgentNode implements Closeable {
           .start();
       started.push(grpc::shutdownNow);
       metrics = new MetricsEndpoint(new InetSocketAddress(config.metricsAddress().host(),
-          config.metricsAddress().port()), nodeMetrics[0], monitor);
+          config.metricsAddress().port()), nodeMetrics, monitor);
     } catch (IOException | RuntimeException e) {
       while (!started.isEmpty()) {
         try {

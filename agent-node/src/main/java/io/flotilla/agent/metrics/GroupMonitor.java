@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +26,7 @@ public final class GroupMonitor {
   private final FleetServer server;
   private final List<String> groups;
   private final Map<String, GroupStatus> latest = new ConcurrentHashMap<>();
-  private final Consumer<Change> onChange;
+  private final List<Consumer<Change>> listeners = new CopyOnWriteArrayList<>();
 
   /** A change this node saw in one group. */
   public record Change(String group, GroupStatus before, GroupStatus after) {
@@ -38,10 +39,14 @@ public final class GroupMonitor {
     }
   }
 
-  public GroupMonitor(FleetServer server, List<String> groups, Consumer<Change> onChange) {
+  public GroupMonitor(FleetServer server, List<String> groups) {
     this.server = server;
     this.groups = List.copyOf(groups);
-    this.onChange = onChange;
+  }
+
+  /** Tells {@code listener} of every change seen from now on, on the monitor's thread. */
+  public void onChange(Consumer<Change> listener) {
+    listeners.add(listener);
   }
 
   /** Looks at every group once; called on one thread, on a timer and at leader changes. */
@@ -62,7 +67,8 @@ public final class GroupMonitor {
             now.leaderId().isEmpty() ? "none" : now.leaderId(), now.role());
       }
       if (before == null || roleChanged || now.lastSnapshotIndex() != before.lastSnapshotIndex()) {
-        onChange.accept(new Change(g, before, now));
+        Change change = new Change(g, before, now);
+        listeners.forEach(l -> l.accept(change));
       }
     }
   }

@@ -153,12 +153,13 @@ public final class ConfigLoader {
     Set<String> joining = new HashSet<>();
     Map<String, Integer> targetVoters = new LinkedHashMap<>();
     Map<String, Forwarding> forwarding = new LinkedHashMap<>();
-    if (f.groups() == null || f.groups().isEmpty()) {
+    List<AgentFile.Group> entries = f.groups() == null ? List.of() : f.groups();
+    if (entries.isEmpty()) {
       groups.add(AgentConfig.soloGroup(id, raft));
     }
     Set<String> names = new HashSet<>();
-    for (int g = 0; f.groups() != null && g < f.groups().size(); g++) {
-      AgentFile.Group e = f.groups().get(g);
+    for (int g = 0; g < entries.size(); g++) {
+      AgentFile.Group e = entries.get(g);
       String key = "groups[" + g + "]";
       groups.add(group(key, e, id, raft, names));
       if (Boolean.TRUE.equals(e.join())) {

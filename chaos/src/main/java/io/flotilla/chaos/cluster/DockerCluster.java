@@ -86,16 +86,17 @@ public final class DockerCluster implements Closeable {
   static List<Agent> squadAndCouncilAgents(Squads s) {
     List<String> squad = ids("agent-", s.agents());
     List<String> council = ids("ground-", s.stations());
-    AgentFile.Forward forward = SquadsAndCouncil.forward(members(council));
+    AgentFile.Group squadGroup = AgentFile.Group.of(SQUAD, members(squad))
+        .withVoters(s.agents()).withForward(SquadsAndCouncil.forward(members(council)));
+    AgentFile.Group councilGroup = AgentFile.Group.of(SquadsAndCouncil.COUNCIL, members(council))
+        .withVoters(s.stations());
     List<Agent> agents = new ArrayList<>();
     for (String id : squad) {
-      agents.add(new Agent(id, SQUAD, agentFile(id, s.profile(), false, AgentFile.Group.of(SQUAD,
-          members(squad)).withVoters(s.agents()).withForward(forward)).build()));
+      agents.add(new Agent(id, SQUAD, agentFile(id, s.profile(), false, squadGroup).build()));
     }
     for (String id : council) {
-      agents.add(new Agent(id, SquadsAndCouncil.COUNCIL, agentFile(id, s.profile(), false,
-          AgentFile.Group.of(SquadsAndCouncil.COUNCIL, members(council))
-              .withVoters(s.stations())).kind("ground").build()));
+      agents.add(new Agent(id, SquadsAndCouncil.COUNCIL,
+          agentFile(id, s.profile(), false, councilGroup).kind("ground").build()));
     }
     return agents;
   }
@@ -108,12 +109,13 @@ public final class DockerCluster implements Closeable {
     List<GenericContainer<?>> containers = new ArrayList<>();
     try {
       for (Agent a : agents) {
+        String config = a.config().toYaml();
         GenericContainer<?> c = new GenericContainer<>(image)
             .withNetwork(network)
             .withNetworkAliases(a.id())
             .withLabel(LABEL, OWNER)
             .withExposedPorts(ClusterNode.API_PORT, 7201)
-            .withCopyToContainer(Transferable.of(a.config().toYaml()), ClusterNode.CONFIG)
+            .withCopyToContainer(Transferable.of(config), ClusterNode.CONFIG)
             // The agent's wall clock, and only its own, is the clock nemeses' to step: libfaketime
             // adds the offset in this file to it; the monotonic clock stays true.
             .withCopyToContainer(Transferable.of(ClusterNode.TRUE_TIME), ClusterNode.CLOCK_OFFSET)
@@ -134,7 +136,7 @@ public final class DockerCluster implements Closeable {
             .waitingFor(Wait.forHttp("/healthz").forPort(7201)
                 .withStartupTimeout(Duration.ofMinutes(2)));
         containers.add(c);
-        nodes.add(new ClusterNode(a.id(), a.group(), a.config().toYaml(), c));
+        nodes.add(new ClusterNode(a.id(), a.group(), config, c));
       }
       Startables.deepStart(containers).join();
     } catch (RuntimeException e) {
@@ -185,8 +187,9 @@ public final class DockerCluster implements Closeable {
 
   static List<Agent> singleGroup(Settings s) {
     List<String> ids = ids("n", s.nodes());
-    return ids.stream().map(id -> new Agent(id, GROUP, agentFile(id, s.profile(),
-        s.unsafeLocalReads(), AgentFile.Group.of(GROUP, members(ids))).build())).toList();
+    AgentFile.Group group = AgentFile.Group.of(GROUP, members(ids));
+    return ids.stream().map(id -> new Agent(id, GROUP,
+        agentFile(id, s.profile(), s.unsafeLocalReads(), group).build())).toList();
   }
 
   private static List<String> ids(String prefix, int n) {

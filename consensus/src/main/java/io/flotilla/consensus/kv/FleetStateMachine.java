@@ -104,6 +104,8 @@ public final class FleetStateMachine implements ReplicatedStateMachine {
   /** Checks proposals by this member's own config. */
   private final CommandValidator proposals;
   private final GroupRules configured;
+  /** {@link #configured} as a {@code set_rules} command. */
+  private final ByteString configuredRules;
   private final AppliedRules rules;
   private final ProposalAdmission admission;
   private final Limits limits;
@@ -139,6 +141,7 @@ public final class FleetStateMachine implements ReplicatedStateMachine {
     this.limits = limits;
     this.proposals = new CommandValidator(limits);
     this.configured = limits.rules(requireSignatures);
+    this.configuredRules = Command.newBuilder().setSetRules(configured).build().toByteString();
     this.rules = new AppliedRules(limits);
     this.admission = new ProposalAdmission(group);
     this.history = new EventHistory(limits.watchHistory());
@@ -163,8 +166,18 @@ public final class FleetStateMachine implements ReplicatedStateMachine {
    * not the group's; empty when they are.
    */
   public Optional<ByteString> rulesProposal() {
-    return rulesAsConfigured() ? Optional.empty()
-        : Optional.of(Command.newBuilder().setSetRules(configured).build().toByteString());
+    return rulesAsConfigured() ? Optional.empty() : Optional.of(configuredRules);
+  }
+
+  /**
+   * The {@link #rulesProposal} while there is one: a client's command that this member leads
+   * into the log then applies by this member's rules, though the leader's own proposal of them
+   * has not been made yet (a new group's first writes, a leader just elected with a changed
+   * config).
+   */
+  @Override
+  public ByteString prelude() {
+    return rulesAsConfigured() ? ByteString.EMPTY : configuredRules;
   }
 
   /**
@@ -193,6 +206,11 @@ public final class FleetStateMachine implements ReplicatedStateMachine {
     lock.writeLock().lock();
     try {
       appliedIndex = entry.index();
+      if (!entry.prelude().isEmpty()) {
+        // The leader's own command: its reply goes to no one.
+        applyCommand(new CommittedEntry(entry.index(), entry.term(), entry.leaderTimeMillis(),
+            entry.prelude()));
+      }
       reply = applyCommand(entry);
     } finally {
       lock.writeLock().unlock();

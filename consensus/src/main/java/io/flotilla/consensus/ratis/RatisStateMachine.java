@@ -113,13 +113,15 @@ public final class RatisStateMachine extends BaseStateMachine {
     ByteString command = RatisBytes.content(request.getMessage());
     TransactionContext.Builder trx =
         TransactionContext.newBuilder().setStateMachine(this).setClientRequest(request);
+    boolean byLeader = request.getClientId().equals(leaderDuties);
     try {
-      sm.validate(command, request.getClientId().equals(leaderDuties));
+      sm.validate(command, byLeader);
     } catch (InvalidCommandException e) {
       return trx.build().setException(e);
     }
-    return trx.setLogData(RatisBytes.toRatis(LogEnvelope.wrap(clock.getAsLong(), command)))
-        .build();
+    ByteString prelude = byLeader ? ByteString.EMPTY : sm.prelude();
+    return trx.setLogData(RatisBytes.toRatis(LogEnvelope.wrap(clock.getAsLong(), prelude,
+        command))).build();
   }
 
   @Override

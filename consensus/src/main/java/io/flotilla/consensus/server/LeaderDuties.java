@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The proposals a leader makes on its own, on each group this server leads: the group's rules
- * from this server's config when they are not the group's ({@link FleetStateMachine#rulesProposal}),
- * and the expiry of the leases {@link LeaseExpiry} finds due on this server's monotonic clock.
+ * from this server's config when they are not the group's ({@link FleetStateMachine#rulesProposal};
+ * clients' commands carry them too, as their prelude, so this is for a leader no client writes
+ * to), and the expiry of the leases {@link LeaseExpiry} finds due on this server's monotonic clock.
  * One such proposal is in flight per group at a time.
  */
 final class LeaderDuties {

@@ -35,6 +35,17 @@ public interface ReplicatedStateMachine {
    */
   default void validate(ByteString command, boolean byLeader) throws InvalidCommandException {}
 
+  /**
+   * A command of this member's own that the leader puts ahead of each client command it leads
+   * into the log, in the same entry, while that command is due; empty when none is. It is for a
+   * group-wide setting the leader would otherwise propose on its own timer: carried this way,
+   * no client command reaches the log ahead of it. {@link #apply} applies the prelude first, and
+   * the client hears only its own command's reply.
+   */
+  default ByteString prelude() {
+    return ByteString.EMPTY;
+  }
+
   /** Applies one committed entry and returns the reply for the client that proposed it. */
   ByteString apply(CommittedEntry entry);
 

@@ -13,11 +13,13 @@ import io.flotilla.consensus.proto.Error;
 import io.flotilla.consensus.proto.GroupRules;
 import io.flotilla.consensus.proto.GroupRulesRequest;
 import io.flotilla.consensus.proto.Query;
+import io.flotilla.consensus.statemachine.CommittedEntry;
 import io.flotilla.consensus.statemachine.InvalidCommandException;
 import io.flotilla.consensus.statemachine.ProposalRefusedException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -84,6 +86,29 @@ class GroupRulesTest {
     assertThat(changed.apply(Command.newBuilder().setSetRules(Limits.DEFAULT.rules(false)).build())
         .hasSetRules()).isTrue();
     assertThat(changed.sm.rulesProposal()).contains(proposal);
+  }
+
+  @Test
+  void aCommandWithTheLeadersRulesAsPreludeAppliesByThemOnEveryReplica() throws Exception {
+    FleetStateMachine leader = new FleetStateMachine(Limits.DEFAULT.withMaxValueBytes(8));
+    FleetStateMachine follower = new FleetStateMachine(Limits.DEFAULT);
+    assertThat(follower.prelude()).as("a member whose rules are the group's").isEmpty();
+    ByteString prelude = leader.prelude();
+    assertThat(prelude).isEqualTo(leader.rulesProposal().orElseThrow());
+
+    ByteString longValue = put("mission/plan", "a value longer than eight bytes").toByteString();
+    List<CommandReply> replies = new ArrayList<>();
+    for (FleetStateMachine sm : List.of(leader, follower)) {
+      replies.add(CommandReply.parseFrom(sm.apply(new CommittedEntry(1, 1, 0, prelude,
+          longValue))));
+    }
+
+    assertThat(replies.get(0)).isEqualTo(replies.get(1));
+    assertThat(replies.get(0).getError().getMessage())
+        .isEqualTo("value is 31 bytes, over the limit of 8");
+    assertThat(follower.rules().getMaxValueBytes()).isEqualTo(8);
+    assertThat(leader.prelude()).as("once the rules are the group's").isEmpty();
+    assertThat(leader.digest()).isEqualTo(follower.digest());
   }
 
   @Test

@@ -26,6 +26,24 @@ class RollingConfigChangeTest {
 
   @TempDir Path dir;
 
+  /**
+   * A leader proposes its rules on its own duty timer; a client's first writes must not wait for
+   * it. Here the duties never run, so only the rules that ride with the client's own entry can
+   * make the group apply it by the leader's config.
+   */
+  @Test
+  void aClientsFirstWriteToANewLeaderAppliesByThatLeadersRules() throws Exception {
+    Limits shortLeases = Limits.DEFAULT.withMinLeaseTtlMillis(200);
+    try (LocalFleet fleet = LocalFleet.start(dir, GROUP, 3,
+            b -> b.limits(shortLeases).sharedTimers(new ManualTimers()));
+        FleetClient client = fleet.client(WAIT)) {
+      fleet.awaitLeader(WAIT);
+      assertThat(client.grantLease(Duration.ofMillis(200)).getTtlMillis()).isEqualTo(200);
+      awaitRules(fleet, shortLeases.rules(false));
+      Replicas.awaitIdentical(fleet, WAIT);
+    }
+  }
+
   @Test
   void membersConfiguredDifferentlyApplyAlikeByTheLeadersRules() throws Exception {
     try (LocalFleet fleet = LocalFleet.startConfigured(dir, GROUP, 3,

@@ -126,10 +126,7 @@ public final class AgentNode implements Closeable {
       }
       Duration deadline = config.profile().requestTimeout().multipliedBy(2);
       for (FleetGroup g : config.groups()) {
-        FleetClient client = clientOf(g, config, deadline, trust)
-            // After a leader dies, writes resume as soon as an attempt finds the new leader.
-            .retries((int) (deadline.toMillis() / RETRY_SLEEP.toMillis()), RETRY_SLEEP)
-            .build();
+        FleetClient client = clientOf(g, config, deadline, trust);
         clients.put(g.name(), client);
         started.push(client::close);
       }
@@ -190,7 +187,7 @@ public final class AgentNode implements Closeable {
         FleetClient council = clients.containsKey(councilGroup.name())
             ? clients.get(councilGroup.name())
             : councilClients.computeIfAbsent(councilGroup.name(), name -> {
-              FleetClient c = clientOf(councilGroup, config, deadline, trust).build();
+              FleetClient c = clientOf(councilGroup, config, deadline, trust);
               started.push(c::close);
               return c;
             });
@@ -367,19 +364,23 @@ public final class AgentNode implements Closeable {
     LOG.info("agent {} stopped", config.id());
   }
 
-  /** A client of {@code group} as this agent: its deadline, its TLS and its identity key. */
-  private static FleetClient.Builder clientOf(FleetGroup group, AgentConfig config,
-      Duration deadline, AgentTrust trust) {
+  /**
+   * A client of {@code group} as this agent: its deadline, its TLS and its identity key. After a
+   * leader dies, its calls resume as soon as an attempt finds the new leader.
+   */
+  private static FleetClient clientOf(FleetGroup group, AgentConfig config, Duration deadline,
+      AgentTrust trust) {
     FleetClient.Builder client = FleetClient.builder(group)
         .timeout(deadline)
-        .attemptTimeout(config.profile().attemptTimeout());
+        .attemptTimeout(config.profile().attemptTimeout())
+        .retries((int) (deadline.toMillis() / RETRY_SLEEP.toMillis()), RETRY_SLEEP);
     if (trust != null) {
       client.tls(trust.raft());
     }
     if (config.identityKey() != null) {
       client.signer(config.id(), config.identityKey());
     }
-    return client;
+    return client.build();
   }
 
   private void handOffLeadership(String group, FleetClient client) {

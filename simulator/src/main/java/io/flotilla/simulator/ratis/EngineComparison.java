@@ -19,14 +19,42 @@ import java.util.function.BiConsumer;
  * The fidelity check between the engines: runs one scenario on the model engine and on real
  * Ratis servers with the same seeds, and compares time to elect after a leader loss, leader
  * changes per hour and commit latency. The model engine keeps its place as the fast one only
- * while the medians stay close.
+ * while each Ratis median stays within its measure's {@link Bounds} of the model's.
  */
 public final class EngineComparison {
-  /** How far apart two medians may be, relative to the model's, before the model is suspect. */
-  public static final double TOLERANCE = 0.25;
+  /**
+   * How far the Ratis median may lie from the model's, as a ratio ratis / model, and why that
+   * far: the Ratis engine runs on the wall clock and shares the machine's cores with its own
+   * servers, so its figures move from run to run where the model's do not.
+   */
+  public record Bounds(double low, double high, String reason) {
+    boolean admit(double ratio) {
+      return ratio >= low && ratio <= high;
+    }
+  }
 
-  /** One measure on both engines: every sample, and their medians. */
-  public record Measure(String name, String unit, List<Double> model, List<Double> ratis) {
+  /**
+   * Elections on the Ratis engine wait on real timers and threads; a run has a sample per
+   * scripted leader loss.
+   */
+  static final Bounds ELECTION = new Bounds(0.5, 2.0,
+      "real timers and threads, a sample per scripted loss");
+  /**
+   * The scripted crashes set the model's count; Ratis may add an election a late heartbeat
+   * caused on a loaded machine, and must not lose a scripted one.
+   */
+  static final Bounds LEADER_CHANGES = new Bounds(1.0, 3.0,
+      "the scripted losses, plus elections late threads cause");
+  /**
+   * The model charges a write the radio's delays alone; Ratis adds its servers' own work on
+   * each write (log, appenders, state machine), so it is slower and never faster.
+   */
+  static final Bounds COMMIT_LATENCY = new Bounds(1.0, 3.0,
+      "the model charges no server work per write");
+
+  /** One measure on both engines: every sample, their medians, and how close they must be. */
+  public record Measure(String name, String unit, List<Double> model, List<Double> ratis,
+      Bounds bounds) {
     public double modelMedian() {
       return median(model);
     }
@@ -42,8 +70,10 @@ public final class EngineComparison {
       return m == 0 ? (r == 0 ? 0 : Double.NaN) : (r - m) / m;
     }
 
+    /** Whether both engines have samples and the Ratis median is within the bounds. */
     public boolean agrees() {
-      return Math.abs(relativeDifference()) <= TOLERANCE;
+      double d = relativeDifference();
+      return !Double.isNaN(d) && bounds.admit(1 + d);
     }
   }
 
@@ -84,9 +114,11 @@ public final class EngineComparison {
       done.accept(RunSummary.RATIS, ratis.result().summary());
     }
     return new Result(List.of(
-        new Measure("time to elect after a leader loss", "ms", electModel, electRatis),
-        new Measure("leader changes per hour", "/h", changesModel, changesRatis),
-        new Measure("commit latency, median of a run", "ms", commitModel, commitRatis)),
+        new Measure("time to elect after a leader loss", "ms", electModel, electRatis, ELECTION),
+        new Measure("leader changes per hour", "/h", changesModel, changesRatis,
+            LEADER_CHANGES),
+        new Measure("commit latency, median of a run", "ms", commitModel, commitRatis,
+            COMMIT_LATENCY)),
         modelRuns, ratisRuns);
   }
 
@@ -121,8 +153,9 @@ public final class EngineComparison {
       out.printf(Locale.ROOT, row, m.name(), cell(m.modelMedian(), m.unit(), m.model().size()),
           cell(m.ratisMedian(), m.unit(), m.ratis().size()),
           Double.isNaN(d) ? "-" : String.format(Locale.ROOT, "%+.0f%%", d * 100),
-          Double.isNaN(d) ? "no data" : m.agrees() ? "ok" : "DISAGREE (over "
-              + Math.round(TOLERANCE * 100) + "%)");
+          Double.isNaN(d) ? "no data" : (m.agrees() ? "ok" : "DISAGREE") + " (ratis/model in "
+              + String.format(Locale.ROOT, "%.1f-%.1f", m.bounds().low(), m.bounds().high())
+              + ": " + m.bounds().reason() + ")");
     }
     out.println("The Ratis engine's runs are paced to the wall clock and its scheduling is not"
         + " deterministic: repeat a comparison before acting on a small difference.");

@@ -6,6 +6,7 @@ import io.flotilla.simulator.report.RunSummary;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -13,7 +14,7 @@ class EngineComparisonTest {
   @TempDir Path dir;
 
   @Test
-  void bothEnginesRunTheSameScenarioAndTheirMeasuresArePrintedSideBySide() throws Exception {
+  void bothEnginesRunTheSameScenarioAndAgreeWithinEachMeasuresBounds() throws Exception {
     EngineComparison.Result r = EngineComparison.run(RatisScenarios.twoDistantSquads("lan", "10s",
         """
         faults:
@@ -37,11 +38,28 @@ class EngineComparisonTest {
     assertThat(text).contains("model", "ratis", "rel. diff", "time to elect after a leader loss",
         "leader changes per hour", "commit latency");
     assertThat(text.lines().count()).isEqualTo(5);
+    for (EngineComparison.Measure m : r.measures()) {
+      assertThat(m.agrees()).as("%s within its bounds:%n%s", m.name(), text).isTrue();
+    }
+  }
+
+  @Test
+  void aMeasureAgreesOnlyWithSamplesOnBothEnginesAndAMedianWithinItsBounds() {
+    var bounds = new EngineComparison.Bounds(1.0, 3.0, "for the test");
+    assertThat(measure(List.of(10.0), List.of(10.0, 30.0), bounds).agrees()).isTrue();
+    assertThat(measure(List.of(10.0), List.of(31.0), bounds).agrees()).isFalse();
+    assertThat(measure(List.of(10.0), List.of(9.0), bounds).agrees()).isFalse();
+    assertThat(measure(List.of(10.0), List.of(), bounds).agrees()).isFalse();
+  }
+
+  private static EngineComparison.Measure measure(List<Double> model, List<Double> ratis,
+      EngineComparison.Bounds bounds) {
+    return new EngineComparison.Measure("m", "ms", model, ratis, bounds);
   }
 
   @Test
   void theMedianOfAnEvenCountIsTheMeanOfTheMiddleTwo() {
-    assertThat(EngineComparison.median(java.util.List.of(4.0, 1.0, 3.0, 2.0))).isEqualTo(2.5);
-    assertThat(EngineComparison.median(java.util.List.of())).isNaN();
+    assertThat(EngineComparison.median(List.of(4.0, 1.0, 3.0, 2.0))).isEqualTo(2.5);
+    assertThat(EngineComparison.median(List.of())).isNaN();
   }
 }

@@ -2,7 +2,8 @@
 # Makes a Docker engine available for the container chaos suite and builds the base image the
 # agent containers start from. No registry is needed: the image is made from this machine's
 # own installed packages (the Java runtime, iptables, iproute2, libfaketime) with
-# `docker import`.
+# `docker import`. It also installs etcd-server, which the bench's etcd baseline runs on this
+# machine.
 #
 #   scripts/docker-engine.sh          install (as root, with apt) and start the engine if
 #                                     needed, then build flotilla-base:local if missing or
@@ -33,18 +34,27 @@ if ! command -v dockerd >/dev/null 2>&1 || ! command -v iptables >/dev/null 2>&1
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker.io iptables >/dev/null
 fi
 
-step="installing libfaketime with apt-get"
-# The clock nemeses step the agents' wall clocks with it, inside their containers only.
-faketime_status=$(dpkg-query -W -f='${Status}' libfaketime 2>/dev/null || true)
-if [ "$faketime_status" != "install ok installed" ]; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    log "installing libfaketime"
-    apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libfaketime >/dev/null
-  else
-    log "no libfaketime and no way to install it here: the clock nemeses will not step clocks"
+# Packages the tests use beside the engine, installed when missing. Without them the tests
+# that need them fail under CI=true.
+install_if_missing() {
+  local pkg=$1 why=$2 status
+  step="installing $pkg with apt-get"
+  status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
+  if [ "$status" = "install ok installed" ]; then
+    return
   fi
-fi
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    log "installing $pkg"
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$pkg" >/dev/null
+  else
+    log "no $pkg and no way to install it here: $why"
+  fi
+}
+# The clock nemeses step the agents' wall clocks with it, inside their containers only.
+install_if_missing libfaketime "the clock nemeses will not step clocks"
+# The bench's etcd baseline runs Debian's etcd beside a fleet on this machine.
+install_if_missing etcd-server "the bench's etcd baseline cannot run"
 
 step="starting the Docker engine"
 if ! engine_up; then

@@ -6,12 +6,14 @@ import io.flotilla.agent.LocalPorts;
 import io.flotilla.cli.bench.AgentChannels;
 import io.flotilla.cli.bench.Benchmark;
 import io.flotilla.cli.bench.CounterFleet;
+import io.flotilla.cli.bench.EtcdFleet;
 import io.flotilla.cli.bench.FailoverSummary;
 import io.flotilla.cli.bench.Failovers;
 import io.flotilla.cli.bench.Footprint;
 import io.flotilla.cli.bench.IntervalLog;
 import io.flotilla.cli.bench.KeySpace;
 import io.flotilla.cli.bench.LatencySummary;
+import io.flotilla.cli.bench.Operation;
 import io.flotilla.cli.bench.RunResult;
 import io.flotilla.cli.bench.WorkloadMix;
 import io.flotilla.consensus.server.TuningProfile;
@@ -45,6 +47,8 @@ import picocli.CommandLine.Spec;
         "through the agents' gRPC API for a warm-up and then a measured duration, and print",
         "throughput and latency percentiles. --baseline ratis runs the same workload against a",
         "plain Ratis counter group with the same Ratis settings and prints the ratio;",
+        "--baseline etcd does so against an etcd cluster of as many members (etcd from the PATH,",
+        "Debian's etcd-server, with its default timing) or the one at --etcd-endpoints;",
         "--failover N kills the leader (kill -9) N times under load and reports how long writes",
         "stopped; with --fault silence the leader is stopped (SIGSTOP) instead, so nothing",
         "answers on its open connections, as when a drone loses power or flies out of range.",
@@ -55,13 +59,14 @@ import picocli.CommandLine.Spec;
         "",
         "Examples:",
         "  flotilla bench --baseline ratis",
+        "  flotilla bench --baseline etcd --clients 1 --in-flight 16",
         "  flotilla bench --clients 1 --in-flight 1 --duration 20s",
         "  flotilla bench --workload mix --failover 10 --profile radio -o json",
         "  flotilla bench --footprint --duration 30s"})
 final class BenchCommand implements Callable<Integer> {
   private static final Duration WAIT = Duration.ofSeconds(60);
 
-  enum Baseline { none, ratis }
+  enum Baseline { none, ratis, etcd }
 
   @Spec CommandSpec spec;
 
@@ -109,8 +114,13 @@ final class BenchCommand implements Callable<Integer> {
   String group;
 
   @Option(names = "--baseline", defaultValue = "none",
-      description = "Also run the workload against plain Ratis: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
+      description = "Also run the workload against plain Ratis or etcd: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
   Baseline baseline;
+
+  @Option(names = "--etcd-endpoints", split = ",", paramLabel = "HOST:PORT",
+      description = "With --baseline etcd: a running etcd cluster's client endpoints, instead "
+          + "of starting one.")
+  List<String> etcdEndpoints;
 
   @Option(names = "--rounds", defaultValue = "5",
       description = "With --baseline: turns each system takes, measured for DURATION/ROUNDS each (default ${DEFAULT-VALUE}).")
@@ -237,6 +247,13 @@ final class BenchCommand implements Callable<Integer> {
             new Failovers(killable, channels, group, settings.keys(), timeout, WAIT,
                 Failovers.Fault.valueOf(fault.name().toUpperCase(Locale.ROOT))), failover);
         print(settings.mix(), channels.endpoints(), List.of(run.result()), run.failover());
+      } else if (baseline == Baseline.etcd) {
+        try (EtcdBaseline etcd = etcd(home.resolve("etcd"));
+            Benchmark.Target theirs = Benchmark.etcd(settings, etcd.channels(),
+                etcd.processes())) {
+          print(settings.mix(), channels.endpoints(),
+              Benchmark.run(settings, List.of(ours, theirs), log), null);
+        }
       } else if (baseline == Baseline.ratis) {
         try (CounterFleet counters = CounterFleet.up(home.resolve("baseline"),
                 LocalPorts.free(agents), tuning, ProcessFleet.nodeJavaOptions());
@@ -292,10 +309,47 @@ final class BenchCommand implements Callable<Integer> {
       throw CliException.usage("--footprint starts one agent of its own: no --endpoints, "
           + "--baseline or --failover");
     }
+    if (etcdEndpoints != null && baseline != Baseline.etcd) {
+      throw CliException.usage("--etcd-endpoints goes with --baseline etcd");
+    }
+    if (baseline == Baseline.etcd && mix.weights().containsKey(Operation.LOCAL_GET)) {
+      throw CliException.usage("--baseline etcd: etcd has no leader-local read (local-get)");
+    }
     if (endpoints != null) {
       new Api(endpoints, timeout).close();
     }
+    if (etcdEndpoints != null) {
+      new Api(etcdEndpoints, timeout).close();
+    } else if (baseline == Baseline.etcd && EtcdFleet.program().isEmpty()) {
+      throw CliException.usage("--baseline etcd: no etcd on the PATH; install Debian's "
+          + "etcd-server or give --etcd-endpoints");
+    }
     return mix;
+  }
+
+  /** The etcd cluster a run compares with: one it started, or the one at --etcd-endpoints. */
+  private EtcdBaseline etcd(Path dir) throws IOException {
+    if (etcdEndpoints != null) {
+      return new EtcdBaseline(new AgentChannels(etcdEndpoints, Optional.empty()), null);
+    }
+    EtcdFleet started = EtcdFleet.up(dir, agents);
+    return new EtcdBaseline(new AgentChannels(started.endpoints(), Optional.empty()), started);
+  }
+
+  /** @param started the cluster this run started, or null for one already running */
+  private record EtcdBaseline(AgentChannels channels, EtcdFleet started)
+      implements AutoCloseable {
+    List<ProcessHandle> processes() {
+      return started == null ? List.of() : started.processes();
+    }
+
+    @Override
+    public void close() {
+      channels.close();
+      if (started != null) {
+        started.close();
+      }
+    }
   }
 
   // ---- Output -------------------------------------------------------------------------
@@ -344,7 +398,8 @@ final class BenchCommand implements Callable<Integer> {
     if (results.size() == 2) {
       double ratio = results.get(0).total().opsPerSecond() / results.get(1).total().opsPerSecond();
       json.put("throughput_ratio", round(ratio));
-      table.note(String.format(Locale.ROOT, "flotilla / ratis throughput: %.2f", ratio));
+      table.note(String.format(Locale.ROOT, "flotilla / %s throughput: %.2f",
+          results.get(1).system(), ratio));
     }
     if (failovers != null) {
       ObjectNode n = json.putObject("failover").put("fault", fault.name())

@@ -3,8 +3,10 @@ package io.flotilla.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.flotilla.cli.bench.EtcdFleet;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,6 +52,39 @@ class BenchCommandTest {
     assertThat(json.has("failover")).isFalse();
     assertThat(hlog).isNotEmptyFile();
     assertThat(dir.resolve("fleets").resolve("fleet").resolve("agent-1.log")).exists();
+  }
+
+  /**
+   * etcd, as Debian's etcd-server installs it ({@code scripts/docker-engine.sh} does), beside
+   * a fleet under the same load: the same operations reach both, and both report their servers'
+   * CPU. Skipped only off CI, where etcd could not be installed.
+   */
+  @Test
+  void aTinyRunBesideEtcdSendsBothTheSameLoad(@TempDir Path dir) {
+    boolean ci = "true".equalsIgnoreCase(System.getenv("CI"));
+    if (EtcdFleet.program().isEmpty()) {
+      assertThat(ci).as("etcd is on the PATH under CI=true (scripts/docker-engine.sh installs "
+          + "etcd-server)").isFalse();
+      Assumptions.abort("no etcd on the PATH: install Debian's etcd-server");
+    }
+    CliRun run = CliRun.of("bench", "--workload", "put=50,txn=20,get=20,stale-get=10",
+        "--warmup", "1s", "--duration", "2s", "--rounds", "1", "--clients", "2",
+        "--in-flight", "2", "--keys", "50", "--baseline", "etcd",
+        "--dir", dir.resolve("fleets").toString(),
+        "--hdr-log", dir.resolve("bench.hlog").toString(), "-o", "json");
+
+    assertThat(run.exit()).as(run.toString()).isZero();
+    JsonNode results = run.json().get("results");
+    assertThat(results).extracting(r -> r.get("system").asText())
+        .containsExactly("flotilla", "etcd");
+    for (JsonNode r : results) {
+      assertThat(r.get("errors").asLong()).as(r.toString()).isZero();
+      assertThat(r.get("by_op").size()).as(r.toString()).isEqualTo(4);
+      assertOrdered(r.get("latency_ms"));
+      assertThat(r.get("server_cpu_us_per_op").asLong()).as(r.toString()).isPositive();
+    }
+    assertThat(run.json().get("throughput_ratio").asDouble()).isPositive();
+    assertThat(dir.resolve("fleets").resolve("etcd").resolve("etcd-1.log")).exists();
   }
 
   @Test
@@ -99,7 +134,10 @@ class BenchCommandTest {
         new String[] {"bench", "--workload", "frob"},
         new String[] {"bench", "--in-flight", "0"},
         new String[] {"bench", "--profile", "wifi"},
-        new String[] {"bench", "--baseline", "etcd"},
+        new String[] {"bench", "--baseline", "zookeeper"},
+        new String[] {"bench", "--etcd-endpoints", "127.0.0.1:2379"},
+        new String[] {"bench", "--baseline", "etcd", "--workload", "local-get"},
+        new String[] {"bench", "--baseline", "etcd", "--etcd-endpoints", "nowhere"},
         new String[] {"bench", "--failover", "2", "--endpoints", "127.0.0.1:7101"},
         new String[] {"bench", "--fault", "silence"},
         new String[] {"bench", "--failover", "2", "--fault", "sleep"},

@@ -9,8 +9,9 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One gRPC channel per agent endpoint, shared by every client of a run: gRPC multiplexes the
- * calls over one HTTP/2 connection per agent, so no call pays for a connection.
+ * One gRPC channel per endpoint (an agent's API, or an etcd member's for the etcd baseline),
+ * shared by every client of a run: gRPC multiplexes the calls over one HTTP/2 connection per
+ * server, so no call pays for a connection.
  */
 public final class AgentChannels implements AutoCloseable {
   private final List<String> endpoints;

@@ -60,10 +60,7 @@ public final class Benchmark {
     for (int i = 0; i < s.clients(); i++) {
       clients.add(new AgentLoadClient(channels, i, group, s.keys(), s.timeout(), cas));
     }
-    awaitWritable(() -> clients.get(0), s.maxWait());
-    if (s.mix().hasReads()) {
-      preload(clients.get(0), s.keys().size(), s.maxWait());
-    }
+    prepare(s, clients.get(0));
     return new Target("flotilla", clients, agents);
   }
 
@@ -86,6 +83,23 @@ public final class Benchmark {
       clients.add(client.apply(i));
     }
     return new Target("ratis", clients, fleet.processes());
+  }
+
+  /**
+   * An etcd cluster through etcd's own API, clients spread over its members as over a fleet's
+   * agents.
+   *
+   * @param members the members' processes, when they run on this machine, for their CPU time
+   */
+  public static Target etcd(Settings s, AgentChannels channels, List<ProcessHandle> members)
+      throws InterruptedException {
+    CasVersions cas = new CasVersions(s.keys().size());
+    List<EtcdLoadClient> clients = new ArrayList<>();
+    for (int i = 0; i < s.clients(); i++) {
+      clients.add(new EtcdLoadClient(channels, i, s.keys(), s.timeout(), cas));
+    }
+    prepare(s, clients.get(0));
+    return new Target("etcd", clients, members);
   }
 
   /**
@@ -141,6 +155,14 @@ public final class Benchmark {
 
   private static Duration drain(Settings s) {
     return s.timeout().plusSeconds(1);
+  }
+
+  /** Waits until the system takes writes and, when the workload reads, writes every key once. */
+  private static void prepare(Settings s, LoadClient client) throws InterruptedException {
+    awaitWritable(() -> client, s.maxWait());
+    if (s.mix().hasReads()) {
+      preload(client, s.keys().size(), s.maxWait());
+    }
   }
 
   /**

@@ -6,11 +6,9 @@ import io.flotilla.consensus.server.TuningProfile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The baseline group: {@link CounterServer} processes on loopback, launched the way a fleet's
@@ -68,18 +66,6 @@ public final class CounterFleet implements AutoCloseable {
   /** Stops every server (SIGTERM, then SIGKILL after 5 s) and waits for them to exit. */
   @Override
   public void close() {
-    processes.forEach(Process::destroy);
-    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-    for (Process p : processes) {
-      try {
-        if (!p.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-          p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-        }
-      } catch (InterruptedException e) {
-        p.destroyForcibly();
-        Thread.currentThread().interrupt();
-      }
-    }
+    LocalServers.stop(processes);
   }
-
 }

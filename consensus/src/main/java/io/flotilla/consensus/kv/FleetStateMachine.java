@@ -206,8 +206,9 @@ public final class FleetStateMachine implements ReplicatedStateMachine {
     lock.writeLock().lock();
     try {
       appliedIndex = entry.index();
-      if (!entry.prelude().isEmpty()) {
-        // The leader's own command: its reply goes to no one.
+      if (isRulesCommand(entry.prelude())) {
+        // The leader's own command: its reply goes to no one. Only rules may ride ahead of a
+        // command: they write no key, lease or session, which are numbered by the entry's index.
         applyCommand(new CommittedEntry(entry.index(), entry.term(), entry.leaderTimeMillis(),
             entry.prelude()));
       }
@@ -217,6 +218,17 @@ public final class FleetStateMachine implements ReplicatedStateMachine {
     }
     answerPendingPolls();
     return reply.toByteString();
+  }
+
+  private static boolean isRulesCommand(ByteString command) {
+    if (command.isEmpty()) {
+      return false;
+    }
+    try {
+      return CommandValidator.parse(command).getOpCase() == Command.OpCase.SET_RULES;
+    } catch (InvalidCommandException e) {
+      return false;
+    }
   }
 
   private CommandReply applyCommand(CommittedEntry entry) {

@@ -7,7 +7,9 @@ import java.nio.ByteBuffer;
  * The bytes a leader writes to the log for one command: its wall-clock stamp, then the
  * command. A fixed 9-byte header keeps the hot path free of parsing and copies. An entry with a
  * prelude is written in the second version: the stamp, the prelude's length, the prelude, then
- * the command. Both versions are read, so a log written before preludes still replays.
+ * the command. Both versions are read, so a log written before preludes still replays; code
+ * from before preludes cannot read the second version, so every member of a group runs this
+ * code before any member's config changes the group's rules.
  */
 public final class LogEnvelope {
   private static final byte PLAIN = 1;
@@ -40,7 +42,7 @@ public final class LogEnvelope {
     }
     if (version == WITH_PRELUDE && logData.size() >= PRELUDE_HEADER) {
       int length = logData.substring(HEADER, PRELUDE_HEADER).asReadOnlyByteBuffer().getInt();
-      if (length >= 0 && length <= logData.size() - PRELUDE_HEADER) {
+      if (length > 0 && length <= logData.size() - PRELUDE_HEADER) {
         int end = PRELUDE_HEADER + length;
         return new CommittedEntry(index, term, stamp(logData),
             logData.substring(PRELUDE_HEADER, end), logData.substring(end));

@@ -40,7 +40,12 @@ public interface ReplicatedStateMachine {
    * into the log, in the same entry, while that command is due; empty when none is. It is for a
    * group-wide setting the leader would otherwise propose on its own timer: carried this way,
    * no client command reaches the log ahead of it. {@link #apply} applies the prelude first, and
-   * the client hears only its own command's reply.
+   * the client hears only its own command's reply. The two share the entry's index, so a
+   * prelude must change nothing the index numbers; {@link #apply} ignores any other.
+   *
+   * <p>The prelude is chosen when the leader accepts the command, by its applied state then; a
+   * leader that lost and won back leadership before appending the command appends the choice
+   * of its earlier term.
    */
   default ByteString prelude() {
     return ByteString.EMPTY;

@@ -112,6 +112,20 @@ class GroupRulesTest {
   }
 
   @Test
+  void aPreludeThatIsNotRulesIsIgnoredOnEveryReplica() throws Exception {
+    FleetStateMachine sm = new FleetStateMachine(Limits.DEFAULT);
+    ByteString grantFirst = grant(10_000).toByteString();
+    CommandReply reply = CommandReply.parseFrom(sm.apply(new CommittedEntry(1, 1, 0, grantFirst,
+        grant(10_000).toByteString())));
+
+    assertThat(reply.getLeaseGrant().getId()).as("the command's own grant, at the entry's index")
+        .isPositive();
+    FleetStateMachine untouched = new FleetStateMachine(Limits.DEFAULT);
+    untouched.apply(new CommittedEntry(1, 1, 0, grant(10_000).toByteString()));
+    assertThat(sm.digest()).isEqualTo(untouched.digest());
+  }
+
+  @Test
   void theRulesLiveInSnapshotsAndDigests() throws IOException {
     Replica strict = new Replica(Limits.DEFAULT.withMaxValueBytes(8));
     Replica untouched = new Replica(Limits.DEFAULT);

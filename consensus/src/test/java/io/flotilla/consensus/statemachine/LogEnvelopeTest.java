@@ -34,5 +34,9 @@ class LogEnvelopeTest {
         .hasMessage("log entry 7 is not a Flotilla envelope");
     assertThatThrownBy(() -> LogEnvelope.unwrap(8, 3, ByteString.copyFromUtf8("x")))
         .hasMessage("log entry 8 is not a Flotilla envelope");
+    ByteString emptyPrelude = ByteString.copyFrom(new byte[] {2, 0, 0, 0, 0, 0, 0, 0, 42,
+        0, 0, 0, 0}).concat(COMMAND);
+    assertThatThrownBy(() -> LogEnvelope.unwrap(9, 3, emptyPrelude))
+        .as("wrap writes no empty prelude").hasMessage("log entry 9 is not a Flotilla envelope");
   }
 }

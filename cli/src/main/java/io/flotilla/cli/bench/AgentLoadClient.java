@@ -92,13 +92,12 @@ public final class AgentLoadClient implements LoadClient {
   }
 
   private void learn(int key, long seen, TxnResponse r) {
-    if (r.getSucceeded()) {
-      cas.swapped(key, seen);
-    } else {
+    cas.answered(key, seen, r.getSucceeded(), () -> {
       RangeResponse now = r.getResponses(0).getRange();
-      cas.learned(key, now.getKvsCount() == 0 ? 0 : now.getKvs(0).getVersion());
-    }
+      return now.getKvsCount() == 0 ? 0 : now.getKvs(0).getVersion();
+    });
   }
+
 
   /** Moves this client to the next endpoint when the one it used cannot be reached. */
   private void failedAt(int at, Throwable error) {

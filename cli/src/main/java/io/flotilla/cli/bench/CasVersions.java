@@ -1,6 +1,7 @@
 package io.flotilla.cli.bench;
 
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.LongSupplier;
 
 /**
  * The version of each key last seen by the clients of one run, for their compare-and-swap
@@ -17,13 +18,16 @@ public final class CasVersions {
     return versions.get(key);
   }
 
-  /** The swap at {@code seen} succeeded: the key is one version further. */
-  void swapped(int key, long seen) {
-    versions.compareAndSet(key, seen, seen + 1);
-  }
-
-  /** The compare failed: another client got there first; the key is at {@code current}. */
-  void learned(int key, long current) {
-    versions.set(key, current);
+  /**
+   * A swap at {@code seen} was answered: it succeeded, and the key is one version further; or
+   * another client got there first, and the key is at the version {@code current} gives (read
+   * only then, from the transaction's failure branch).
+   */
+  void answered(int key, long seen, boolean swapped, LongSupplier current) {
+    if (swapped) {
+      versions.compareAndSet(key, seen, seen + 1);
+    } else {
+      versions.set(key, current.getAsLong());
+    }
   }
 }

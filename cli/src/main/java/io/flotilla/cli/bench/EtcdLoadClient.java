@@ -72,13 +72,12 @@ public final class EtcdLoadClient implements LoadClient {
   }
 
   private void learn(int key, long seen, TxnResponse r) {
-    if (r.getSucceeded()) {
-      cas.swapped(key, seen);
-    } else {
+    cas.answered(key, seen, r.getSucceeded(), () -> {
       RangeResponse now = r.getResponses(0).getResponseRange();
-      cas.learned(key, now.getKvsCount() == 0 ? 0 : now.getKvs(0).getVersion());
-    }
+      return now.getKvsCount() == 0 ? 0 : now.getKvs(0).getVersion();
+    });
   }
+
 
   @Override
   public void close() {

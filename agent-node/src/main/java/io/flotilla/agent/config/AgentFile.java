@@ -151,7 +151,7 @@ public record AgentFile(
    * A group: one this agent is a member of, or ({@link #join}) one it joins, listing the
    * current members; as a forward's {@code council}, only its id and members are read.
    */
-    public record Group(String id, Boolean join, Integer voters, Forward forward,
+  public record Group(String id, Boolean join, Integer voters, Forward forward,
       List<Member> members) {
     public static Group of(String id, List<Member> members) {
       return new Group(id, null, null, null, members);
@@ -173,7 +173,7 @@ public record AgentFile(
   }
 
   /** A member of a group; {@code role} is {@code voter} (when null) or {@code listener}. */
-    public record Member(String id, String address, String role, Integer priority) {
+  public record Member(String id, String address, String role, Integer priority) {
     public static Member voter(String id, String address) {
       return new Member(id, address, null, null);
     }
@@ -184,7 +184,7 @@ public record AgentFile(
   }
 
   /** What a squad's leader forwards up to and down from a council; see {@code Forwarding}. */
-    public record Forward(Group council, String up, String down, Integer batch, Long delayMs) {
+  public record Forward(Group council, String up, String down, Integer batch, Long delayMs) {
     public static Forward between(Group council, String up, String down) {
       return new Forward(council, up, down, null, null);
     }
@@ -194,13 +194,13 @@ public record AgentFile(
   public record Tls(String ca, String cert, String key) {}
 
   /** One client's access rule; {@code prefix} only for the write role. */
-    public record Access(String client, String role, String prefix) {}
+  public record Access(String client, String role, String prefix) {}
 
   /** The groups' rules this agent proposes while it leads one; null keeps the default. */
-    public record Limits(Integer maxKeyBytes, Integer maxValueBytes, Integer maxTxnOps,
+  public record Limits(Integer maxKeyBytes, Integer maxValueBytes, Integer maxTxnOps,
       Long minLeaseTtlMs, Long maxLeaseTtlMs, Integer watchHistory) {}
 
   /** Limits per client of this agent's API; null keeps the default. */
-    public record ClientLimits(Integer requestsPerSecond, Integer burst, Integer watches,
+  public record ClientLimits(Integer requestsPerSecond, Integer burst, Integer watches,
       Integer leases) {}
 }

@@ -98,7 +98,6 @@ public final class AgentLoadClient implements LoadClient {
     });
   }
 
-
   /** Moves this client to the next endpoint when the one it used cannot be reached. */
   private void failedAt(int at, Throwable error) {
     if (unreachable(error)) {

@@ -38,26 +38,26 @@ public final class EtcdFleet implements AutoCloseable {
     Files.createDirectories(dir);
     int[] ports = LocalPorts.free(2 * members);
     List<String> clientUrls = new ArrayList<>();
-    StringBuilder cluster = new StringBuilder();
+    List<String> peerUrls = new ArrayList<>();
+    List<String> cluster = new ArrayList<>();
     for (int i = 0; i < members; i++) {
       clientUrls.add("http://127.0.0.1:" + ports[2 * i]);
-      cluster.append(i == 0 ? "" : ",").append(name(i)).append("=http://127.0.0.1:")
-          .append(ports[2 * i + 1]);
+      peerUrls.add("http://127.0.0.1:" + ports[2 * i + 1]);
+      cluster.add(name(i) + "=" + peerUrls.get(i));
     }
     List<Process> started = new ArrayList<>();
     EtcdFleet fleet = new EtcdFleet(
         clientUrls.stream().map(u -> u.substring("http://".length())).toList(), started);
     try {
       for (int i = 0; i < members; i++) {
-        String peerUrl = "http://127.0.0.1:" + ports[2 * i + 1];
         started.add(new ProcessBuilder(etcd.toString(),
             "--name", name(i),
             "--data-dir", dir.resolve(name(i) + "-data").toString(),
             "--listen-client-urls", clientUrls.get(i),
             "--advertise-client-urls", clientUrls.get(i),
-            "--listen-peer-urls", peerUrl,
-            "--initial-advertise-peer-urls", peerUrl,
-            "--initial-cluster", cluster.toString(),
+            "--listen-peer-urls", peerUrls.get(i),
+            "--initial-advertise-peer-urls", peerUrls.get(i),
+            "--initial-cluster", String.join(",", cluster),
             "--initial-cluster-state", "new",
             "--initial-cluster-token", "flotilla-bench")
             .redirectErrorStream(true)
@@ -90,5 +90,4 @@ public final class EtcdFleet implements AutoCloseable {
   public void close() {
     LocalServers.stop(processes);
   }
-
 }

@@ -78,7 +78,6 @@ public final class EtcdLoadClient implements LoadClient {
     });
   }
 
-
   @Override
   public void close() {
     // The channels belong to the run and are closed with it.

@@ -177,7 +177,7 @@ public final class FleetStateMachine implements ReplicatedStateMachine {
    */
   @Override
   public ByteString prelude() {
-    return rulesAsConfigured() ? ByteString.EMPTY : configuredRules;
+    return rulesProposal().orElse(ByteString.EMPTY);
   }
 
   /**

@@ -19,12 +19,12 @@ public final class LogEnvelope {
 
   private LogEnvelope() {}
 
-  public static ByteString wrap(long leaderTimeMillis, ByteString command) {
+  private static ByteString wrap(long leaderTimeMillis, ByteString command) {
     ByteBuffer header = ByteBuffer.allocate(HEADER).put(PLAIN).putLong(leaderTimeMillis).flip();
     return ByteString.copyFrom(header).concat(command);
   }
 
-  /** Wraps a command with a prelude; an empty prelude writes the plain envelope. */
+  /** Wraps a command and its prelude; an empty prelude writes the plain envelope. */
   public static ByteString wrap(long leaderTimeMillis, ByteString prelude, ByteString command) {
     if (prelude.isEmpty()) {
       return wrap(leaderTimeMillis, command);

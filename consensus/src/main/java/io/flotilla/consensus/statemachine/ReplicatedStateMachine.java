@@ -41,7 +41,7 @@ public interface ReplicatedStateMachine {
    * group-wide setting the leader would otherwise propose on its own timer: carried this way,
    * no client command reaches the log ahead of it. {@link #apply} applies the prelude first, and
    * the client hears only its own command's reply. The two share the entry's index, so a
-   * prelude must change nothing the index numbers; {@link #apply} ignores any other.
+   * prelude must change nothing the index numbers.
    *
    * <p>The prelude is chosen when the leader accepts the command, by its applied state then; a
    * leader that lost and won back leadership before appending the command appends the choice

@@ -124,18 +124,19 @@ public final class FleetServer implements Closeable {
     RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, 2);
     RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
     RaftServerConfigKeys.Log.setPurgeGap(p, b.purgeGap);
-    // A follower writes an append on the thread that took it. Ratis's default hands each one
-    // to CompletableFuture's default executor, which starts a thread per task on a machine of
-    // two cores or fewer (it uses the common pool only when that pool's parallelism is above
-    // one).
+    // A follower queues an append to its log on the thread that took it. Ratis's default hands
+    // each one first to CompletableFuture's default executor, which starts a thread per task on
+    // a machine of two cores or fewer (it uses the common pool only when that pool's
+    // parallelism is above one).
     RaftServerConfigKeys.Log.setAppendEntriesComposeEnabled(p, false);
     // No metadata entry for each advance of the commit index: at low load it doubles a write's
     // entries and fsyncs, and all it buys is applying committed entries at a restart before a
-    // leader is heard (the commit index need not be durable in Raft: a leader's next append
-    // carries it).
+    // leader is heard (the commit index need not be durable in Raft: a leader's next append or
+    // heartbeat carries it).
     RaftServerConfigKeys.Log.setLogMetadataEnabled(p, false);
-    // Neither changes when an append counts: the log worker completes an entry's append, on a
-    // leader and on a follower, only once an fsync covers it.
+    // An entry still counts only once it is flushed: a leader counts itself by its flush index,
+    // and FollowerAppendGuard holds a follower's acknowledgement to what its log holds, flushed
+    // (without the compose step, Ratis answers a resend of entries it already has at once).
     if (b.logSegmentSize != null) {
       RaftServerConfigKeys.Log.setSegmentSizeMax(p, b.logSegmentSize);
     }

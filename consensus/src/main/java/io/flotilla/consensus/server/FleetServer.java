@@ -124,6 +124,11 @@ public final class FleetServer implements Closeable {
     RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, 2);
     RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
     RaftServerConfigKeys.Log.setPurgeGap(p, b.purgeGap);
+    // The next two settings change what a write costs, not when an entry counts: only once it
+    // is flushed. A leader counts itself by its flush index, and FollowerAppendGuard holds a
+    // follower's acknowledgement to what its log holds, flushed (without the compose step,
+    // Ratis answers a resend of entries it already has at once).
+    //
     // A follower queues an append to its log on the thread that took it. Ratis's default hands
     // each one first to CompletableFuture's default executor, which starts a thread per task on
     // a machine of two cores or fewer (it uses the common pool only when that pool's
@@ -134,9 +139,6 @@ public final class FleetServer implements Closeable {
     // leader is heard (the commit index need not be durable in Raft: a leader's next append or
     // heartbeat carries it).
     RaftServerConfigKeys.Log.setLogMetadataEnabled(p, false);
-    // An entry still counts only once it is flushed: a leader counts itself by its flush index,
-    // and FollowerAppendGuard holds a follower's acknowledgement to what its log holds, flushed
-    // (without the compose step, Ratis answers a resend of entries it already has at once).
     if (b.logSegmentSize != null) {
       RaftServerConfigKeys.Log.setSegmentSizeMax(p, b.logSegmentSize);
     }

@@ -127,7 +127,7 @@ final class ClusterCommands {
             for (RouteStatus r : g.getRoutesList()) {
               ObjectNode rj = routes.addObject().put("name", r.getName())
                   .put("from", r.getFromGroup()).put("to", r.getToGroup())
-                  .put("forwarded", r.getForwarded());
+                  .put("forwarded", r.getForwarded()).put("behind_ms", r.getBehindMillis());
               rj.put("stuck", r.getStuck().isEmpty() ? null : r.getStuck());
               if (!r.getStuck().isEmpty()) {
                 t.note(s.getNodeId() + ": forwarding " + r.getName() + " from " + r.getFromGroup()

@@ -95,8 +95,11 @@ public final class ForwardingLoop implements Closeable {
    * A route as it stands.
    *
    * @param stuck why the route's target refuses what it must forward next; null while it is not
+   * @param behindMillis how long since the route's last round that copied all there was; 0 when
+   *     its last round did
    */
-  public record RouteState(String name, String from, String to, long forwarded, String stuck) {}
+  public record RouteState(String name, String from, String to, long forwarded, String stuck,
+      long behindMillis) {}
 
   private void run() {
     while (!closed) {
@@ -129,6 +132,9 @@ public final class ForwardingLoop implements Closeable {
     final AtomicLong copied = new AtomicLong();
     volatile String stuck;
     String waiting;
+    /** When the last round that caught up ended; while it is the last round, nothing waits. */
+    volatile long caughtUpNanos = System.nanoTime();
+    volatile boolean behind;
 
     RouteRun(Forwarder forwarder, String from, String to) {
       this.forwarder = forwarder;
@@ -157,8 +163,11 @@ public final class ForwardingLoop implements Closeable {
           LOG.warn("group {}: forwarding {} from {} to {} waits: {}", squad, route, from, to,
               waiting);
         }
+        behind = true;
         return false;
       }
+      caughtUpNanos = System.nanoTime();
+      behind = false;
       if (stuck != null || waiting != null) {
         LOG.info("group {}: forwarding {} from {} to {} resumed", squad, route, from, to);
         stuck = null;
@@ -168,7 +177,8 @@ public final class ForwardingLoop implements Closeable {
     }
 
     RouteState state() {
-      return new RouteState(forwarder.route().name(), from, to, copied.get(), stuck);
+      long behindMillis = behind ? (System.nanoTime() - caughtUpNanos) / 1_000_000 : 0;
+      return new RouteState(forwarder.route().name(), from, to, copied.get(), stuck, behindMillis);
     }
   }
 

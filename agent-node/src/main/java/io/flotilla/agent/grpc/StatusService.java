@@ -69,7 +69,7 @@ public final class StatusService extends StatusGrpc.StatusImplBase {
           for (ForwardingLoop.RouteState r : loop.routes()) {
             g.addRoutes(RouteStatus.newBuilder().setName(r.name()).setFromGroup(r.from())
                 .setToGroup(r.to()).setForwarded(r.forwarded())
-                .setStuck(r.stuck() == null ? "" : r.stuck()));
+                .setStuck(r.stuck() == null ? "" : r.stuck()).setBehindMillis(r.behindMillis()));
           }
         }
       }

@@ -3,7 +3,7 @@
 # agent containers start from. No registry is needed: the image is made from this machine's
 # own installed packages (the Java runtime, iptables, iproute2, libfaketime) with
 # `docker import`. It also installs etcd-server, which the bench's etcd baseline runs on this
-# machine.
+# machine, and Chromium with its chromedriver, in which the dashboard's browser test runs.
 #
 #   scripts/docker-engine.sh          install (as root, with apt) and start the engine if
 #                                     needed, then build flotilla-base:local if missing or
@@ -55,6 +55,9 @@ install_if_missing() {
 install_if_missing libfaketime "the clock nemeses will not step clocks"
 # The bench's etcd baseline runs Debian's etcd beside a fleet on this machine.
 install_if_missing etcd-server "the bench's etcd baseline cannot run"
+# The dashboard's browser test drives Debian's headless Chromium through its chromedriver.
+install_if_missing chromium "the dashboard's browser test cannot run"
+install_if_missing chromium-driver "the dashboard's browser test cannot run"
 
 step="starting the Docker engine"
 if ! engine_up; then

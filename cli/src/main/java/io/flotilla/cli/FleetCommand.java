@@ -76,7 +76,8 @@ final class FleetCommand {
       fleet.tls().ifPresent(files -> out.printf(
           "  export FLOTILLA_CACERT=%s FLOTILLA_CERT=%s FLOTILLA_KEY=%s%n",
           files.ca(), files.cert(), files.key()));
-      out.printf("  flotilla status%nStop it with: flotilla fleet down --dir %s%n", dir);
+      out.printf("  flotilla status%n  flotilla dashboard    # a live view, at http://127.0.0.1:8080/%n"
+          + "Stop it with: flotilla fleet down --dir %s%n", dir);
       out.flush();
       return 0;
     }

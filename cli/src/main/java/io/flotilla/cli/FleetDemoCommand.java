@@ -64,6 +64,7 @@ final class FleetDemoCommand implements Callable<Integer> {
     ProcessFleet fleet = ProcessFleet.up(home, agents, "lan");
     try {
       say("Started %d agent processes on loopback (logs in %s)", agents, home);
+      say("Watch it live in a browser: flotilla dashboard --endpoints %s", fleet.endpoints());
       String leader = fleet.awaitLeader(WAIT).orElseThrow(() -> CliException.refused("no leader"));
       double electMs = msSince(t0);
       say("Leader elected: %s, %.0f ms after the processes were launched", leader, electMs);

@@ -30,6 +30,7 @@ import picocli.CommandLine.Option;
       ClusterCommands.Status.class,
       ClusterCommands.Members.class,
       ClusterCommands.Leader.class,
+      DashboardCommand.class,
       KvCommands.Get.class,
       KvCommands.Put.class,
       KvCommands.Del.class,

@@ -1,15 +1,13 @@
 package io.flotilla.cli;
 
+import io.flotilla.cli.grpc.AgentChannels;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -17,10 +15,8 @@ import java.util.function.Function;
  * endpoint that cannot be reached is skipped (any agent serves any call).
  */
 final class Api implements AutoCloseable {
-  private final List<String> endpoints;
   private final Duration timeout;
-  private final Optional<SslContext> tls;
-  private final List<ManagedChannel> channels = new ArrayList<>();
+  private final AgentChannels channels;
 
   Api(List<String> endpoints, Duration timeout) {
     this(endpoints, timeout, Optional.empty());
@@ -28,18 +24,18 @@ final class Api implements AutoCloseable {
 
   /** @param tls the client's TLS, or empty for plaintext */
   Api(List<String> endpoints, Duration timeout, Optional<SslContext> tls) {
-    if (endpoints.isEmpty()) {
-      throw CliException.usage("--endpoints is empty");
-    }
-    for (String e : endpoints) {
-      int colon = e.lastIndexOf(':');
-      if (colon <= 0 || !e.substring(colon + 1).matches("\\d{1,5}")) {
-        throw CliException.usage("endpoint '" + e + "' is not host:port");
-      }
-    }
-    this.endpoints = List.copyOf(endpoints);
+    check(endpoints);
     this.timeout = timeout;
-    this.tls = tls;
+    this.channels = new AgentChannels(endpoints, tls);
+  }
+
+  /** Endpoints that are not host:port are a usage error. */
+  static void check(List<String> endpoints) {
+    try {
+      AgentChannels.check(endpoints);
+    } catch (IllegalArgumentException e) {
+      throw CliException.usage(e.getMessage());
+    }
   }
 
   Duration timeout() {
@@ -47,19 +43,11 @@ final class Api implements AutoCloseable {
   }
 
   List<String> endpoints() {
-    return endpoints;
+    return channels.endpoints();
   }
 
   ManagedChannel channel(int i) {
-    while (channels.size() <= i) {
-      String e = endpoints.get(channels.size());
-      int colon = e.lastIndexOf(':');
-      NettyChannelBuilder b = NettyChannelBuilder
-          .forAddress(e.substring(0, colon), Integer.parseInt(e.substring(colon + 1)));
-      tls.ifPresentOrElse(b::sslContext, b::usePlaintext);
-      channels.add(b.build());
-    }
-    return channels.get(i);
+    return channels.channel(i);
   }
 
   /**
@@ -71,7 +59,7 @@ final class Api implements AutoCloseable {
     StatusRuntimeException last = null;
     StatusRuntimeException noQuorum = null;
     StatusRuntimeException noGroup = null;
-    for (int i = 0; i < endpoints.size(); i++) {
+    for (int i = 0; i < channels.size(); i++) {
       try {
         return rpc.apply(channel(i));
       } catch (StatusRuntimeException e) {
@@ -99,7 +87,7 @@ final class Api implements AutoCloseable {
       throw noGroup;
     }
     throw new CliException(Flotilla.EXIT_REFUSED, "cannot reach any endpoint "
-        + endpoints + ": " + describe(last));
+        + channels.endpoints() + ": " + describe(last));
   }
 
   private static boolean notInGroup(StatusRuntimeException e) {
@@ -122,15 +110,7 @@ final class Api implements AutoCloseable {
   }
 
   static String describe(StatusRuntimeException e) {
-    if (e == null) {
-      return "no endpoint";
-    }
-    Throwable root = e;
-    while (root.getCause() != null) {
-      root = root.getCause();
-    }
-    String d = e.getStatus().getDescription();
-    return root != e && root.getMessage() != null ? root.getMessage() : d == null ? "" + e.getStatus().getCode() : d;
+    return e == null ? "no endpoint" : AgentChannels.describe(e);
   }
 
   long deadlineMillis() {
@@ -139,13 +119,6 @@ final class Api implements AutoCloseable {
 
   @Override
   public void close() {
-    for (ManagedChannel c : channels) {
-      c.shutdownNow();
-      try {
-        c.awaitTermination(1, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    channels.close();
   }
 }

@@ -3,7 +3,7 @@ package io.flotilla.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flotilla.agent.LocalPorts;
-import io.flotilla.cli.bench.AgentChannels;
+import io.flotilla.cli.grpc.AgentChannels;
 import io.flotilla.cli.bench.Benchmark;
 import io.flotilla.cli.bench.CounterFleet;
 import io.flotilla.cli.bench.EtcdFleet;
@@ -316,10 +316,10 @@ final class BenchCommand implements Callable<Integer> {
       throw CliException.usage("--baseline etcd: etcd has no leader-local read (local-get)");
     }
     if (endpoints != null) {
-      new Api(endpoints, timeout).close();
+      Api.check(endpoints);
     }
     if (etcdEndpoints != null) {
-      new Api(etcdEndpoints, timeout).close();
+      Api.check(etcdEndpoints);
     } else if (baseline == Baseline.etcd && EtcdFleet.program().isEmpty()) {
       throw CliException.usage("--baseline etcd: no etcd on the PATH; install Debian's "
           + "etcd-server or give --etcd-endpoints");

@@ -1,6 +1,6 @@
 package io.flotilla.cli;
 
-import io.flotilla.cli.bench.AgentChannels;
+import io.flotilla.cli.grpc.AgentChannels;
 import io.flotilla.cli.dashboard.DashboardServer;
 import io.flotilla.cli.dashboard.FleetPoller;
 import java.io.IOException;
@@ -28,7 +28,8 @@ final class DashboardCommand implements Callable<Integer> {
   @Mixin ConnectionOptions connection;
 
   @Option(names = "--listen", defaultValue = "127.0.0.1:8080", paramLabel = "HOST:PORT",
-      description = "Where to serve the page (default ${DEFAULT-VALUE}; port 0: any free port).")
+      description = {"Where to serve the page (default ${DEFAULT-VALUE}; port 0: any free port).",
+          "Off loopback, anyone who reaches the address reads what these credentials can."})
   String listen;
 
   @Option(names = "--interval", defaultValue = "1s", converter = DurationConverter.class,
@@ -41,26 +42,28 @@ final class DashboardCommand implements Callable<Integer> {
     if (interval.isNegative() || interval.isZero()) {
       throw CliException.usage("--interval must be positive");
     }
-    new Api(connection.endpoints, connection.timeout).close();
+    Api.check(connection.endpoints);
     AgentChannels channels = new AgentChannels(connection.endpoints, connection.tls());
     FleetPoller poller = new FleetPoller(channels, connection.timeout, interval, Clock.systemUTC());
     DashboardServer server;
     try {
       server = new DashboardServer(address, poller::latest);
-    } catch (IOException e) {
-      poller.close();
+    } catch (IOException | RuntimeException e) {
       channels.close();
-      throw CliException.usage("cannot listen on " + listen + ": " + e.getMessage());
+      throw e instanceof IOException
+          ? CliException.usage("cannot listen on " + listen + ": " + e.getMessage())
+          : (RuntimeException) e;
     }
+    poller.start();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close();
       poller.close();
       channels.close();
     }, "flotilla-dashboard-stop"));
     PrintWriter out = spec.commandLine().getOut();
-    out.printf("Dashboard: http://%s:%d/ (the fleet as JSON at /api/fleet), polling %d endpoints"
-            + " every %s. Ctrl-C stops it.%n", server.address().getHostString(),
-        server.address().getPort(), connection.endpoints.size(), DurationConverter.format(interval));
+    out.printf("Dashboard: %s (the fleet as JSON at /api/fleet), polling %d endpoints every %s."
+            + " Ctrl-C stops it.%n", server.url(), connection.endpoints.size(),
+        DurationConverter.format(interval));
     out.flush();
     Thread.currentThread().join();
     return 0;

@@ -1,6 +1,7 @@
 package io.flotilla.cli;
 
 import io.flotilla.agent.Version;
+import io.flotilla.cli.grpc.AgentChannels;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.PrintWriter;
@@ -92,7 +93,7 @@ public final class Flotilla implements Runnable {
       } else if (ex instanceof StatusRuntimeException s) {
         Status.Code c = s.getStatus().getCode();
         code = c == Status.Code.INVALID_ARGUMENT ? EXIT_USAGE : EXIT_REFUSED;
-        message = c.name() + ": " + Api.describe(s);
+        message = AgentChannels.failure(s);
       } else {
         code = EXIT_REFUSED;
         message = ex.getClass().getSimpleName() + ": " + ex.getMessage();

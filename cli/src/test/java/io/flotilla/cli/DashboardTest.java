@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
@@ -37,7 +38,8 @@ import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
  * {@code flotilla dashboard} as an operator meets it: its own process, polling a real fleet of
- * three agent-node processes, its page open in a real browser (Debian's headless Chromium,
+ * three agent-node processes through a kill -9 of the leader and its restart, its page open in
+ * a real browser (Debian's headless Chromium,
  * driven through its chromedriver by Selenium). {@code scripts/docker-engine.sh} installs
  * Chromium; where it is missing the test is skipped, except under {@code CI=true}, where it fails.
  */
@@ -92,6 +94,17 @@ class DashboardTest {
           text(page, "[data-leader='fleet']"), leader,
           TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed));
       assertThat(text(page, "tr[data-member='" + leader + "']")).contains("stale");
+      byte[] png = ((ChromeDriver) browser).getScreenshotAs(OutputType.BYTES);
+      Files.createDirectories(SCREENSHOT.getParent());
+      Files.write(SCREENSHOT, png);
+      assertThat(png).startsWith(0x89, 'P', 'N', 'G');
+      assertThat(png.length).as("a page drawn, not a blank one").isGreaterThan(20_000);
+
+      fleet.start(fleet.agent(leader));
+      await().atMost(WAIT).until(() -> attribute(page, "tr[data-member='" + leader + "']",
+          "data-stale").equals("false")
+          && attribute(page, "[data-endpoint='" + fleet.agent(leader).api + "']", "data-state")
+              .equals("up"));
 
       JsonNode api = new ObjectMapper().readTree(get(url + "api/fleet"));
       JsonNode group = api.get("groups").get(0);
@@ -99,11 +112,6 @@ class DashboardTest {
       assertThat(group.get("members")).hasSize(3);
       assertThat(api.get("endpoints")).hasSize(4);
 
-      byte[] png = ((ChromeDriver) browser).getScreenshotAs(OutputType.BYTES);
-      Files.createDirectories(SCREENSHOT.getParent());
-      Files.write(SCREENSHOT, png);
-      assertThat(png).startsWith(0x89, 'P', 'N', 'G');
-      assertThat(png.length).as("a page drawn, not a blank one").isGreaterThan(20_000);
     } finally {
       if (browser != null) {
         browser.quit();
@@ -114,6 +122,7 @@ class DashboardTest {
   }
 
   @Test
+  @Timeout(60)
   void aListenAddressInUseIsOneLineAndExitTwo() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       CliRun run = CliRun.of("dashboard", "--endpoints", fleet.endpoints(),

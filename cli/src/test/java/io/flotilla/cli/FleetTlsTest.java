@@ -3,7 +3,7 @@ package io.flotilla.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.flotilla.cli.bench.AgentChannels;
+import io.flotilla.cli.grpc.AgentChannels;
 import io.flotilla.cli.dashboard.FleetPoller;
 import io.flotilla.cli.dashboard.FleetSnapshot;
 import java.nio.file.Path;
@@ -32,6 +32,7 @@ class FleetTlsTest {
       assertThat(env.find()).as(up.out()).isTrue();
       Matcher endpoints = Pattern.compile("export FLOTILLA_ENDPOINTS=(\\S+)").matcher(up.out());
       assertThat(endpoints.find()).isTrue();
+      assertThat(up.out()).contains("flotilla dashboard");
 
       CliRun put = CliRun.of("put", "mission/plan", "survey", "--endpoints", endpoints.group(1),
           "--cacert", env.group(1), "--cert", env.group(2), "--key", env.group(3));

@@ -111,6 +111,8 @@ public final class ForwardingLoop implements Closeable {
               pause = BACKOFF;
             }
           }
+        } else {
+          routes.forEach(RouteRun::stopLeading);
         }
       } catch (IOException e) {
         // This node's own replica of the squad is gone (a removal or a shutdown).
@@ -132,14 +134,21 @@ public final class ForwardingLoop implements Closeable {
     final AtomicLong copied = new AtomicLong();
     volatile String stuck;
     String waiting;
-    /** When the last round that caught up ended; while it is the last round, nothing waits. */
-    volatile long caughtUpNanos = System.nanoTime();
-    volatile boolean behind;
+    /** When the last round that caught up ended; -1 before this node's first while it leads. */
+    long caughtUpNanos = -1;
+    /** Since when changes have waited on the route: -1 while its last round caught up. */
+    volatile long behindSinceNanos = -1;
 
     RouteRun(Forwarder forwarder, String from, String to) {
       this.forwarder = forwarder;
       this.from = from;
       this.to = to;
+    }
+
+    /** This node no longer runs the route: what it last measured says nothing of the next leader. */
+    void stopLeading() {
+      caughtUpNanos = -1;
+      behindSinceNanos = -1;
     }
 
     /** Forwards until caught up; false when a group could not be reached or refused a batch. */
@@ -163,11 +172,13 @@ public final class ForwardingLoop implements Closeable {
           LOG.warn("group {}: forwarding {} from {} to {} waits: {}", squad, route, from, to,
               waiting);
         }
-        behind = true;
+        if (behindSinceNanos < 0) {
+          behindSinceNanos = caughtUpNanos >= 0 ? caughtUpNanos : System.nanoTime();
+        }
         return false;
       }
       caughtUpNanos = System.nanoTime();
-      behind = false;
+      behindSinceNanos = -1;
       if (stuck != null || waiting != null) {
         LOG.info("group {}: forwarding {} from {} to {} resumed", squad, route, from, to);
         stuck = null;
@@ -177,7 +188,8 @@ public final class ForwardingLoop implements Closeable {
     }
 
     RouteState state() {
-      long behindMillis = behind ? (System.nanoTime() - caughtUpNanos) / 1_000_000 : 0;
+      long since = behindSinceNanos;
+      long behindMillis = since < 0 ? 0 : (System.nanoTime() - since) / 1_000_000;
       return new RouteState(forwarder.route().name(), from, to, copied.get(), stuck, behindMillis);
     }
   }

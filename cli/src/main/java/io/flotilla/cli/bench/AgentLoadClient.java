@@ -1,5 +1,6 @@
 package io.flotilla.cli.bench;
 
+import io.flotilla.cli.grpc.AgentChannels;
 import io.flotilla.agent.api.Consistency;
 import io.flotilla.agent.api.KVGrpc;
 import io.flotilla.agent.api.PutCall;

@@ -1,5 +1,6 @@
 package io.flotilla.cli.bench;
 
+import io.flotilla.cli.grpc.AgentChannels;
 import io.flotilla.cli.bench.etcd.Compare;
 import io.flotilla.cli.bench.etcd.KVGrpc;
 import io.flotilla.cli.bench.etcd.PutRequest;

@@ -1,5 +1,6 @@
 package io.flotilla.cli.bench;
 
+import io.flotilla.cli.grpc.AgentChannels;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -8,7 +8,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
+import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
@@ -22,6 +25,7 @@ public final class DashboardServer implements AutoCloseable {
   static final ObjectMapper JSON = new ObjectMapper()
       .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
   private static final String PAGE = "dashboard.html";
+  private static final Set<String> LOOPBACK_NAMES = Set.of("localhost", "127.0.0.1", "[::1]");
 
   private final HttpServer server;
   private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
@@ -40,9 +44,12 @@ public final class DashboardServer implements AutoCloseable {
     byte[] page = page();
     server = HttpServer.create(listen, 0);
     server.createContext("/", x -> {
+      if (!get(x)) {
+        return;
+      }
       if (!x.getRequestURI().getPath().equals("/")) {
         send(x, 404, "text/plain", "not found\n".getBytes());
-      } else if (get(x)) {
+      } else {
         send(x, 200, "text/html; charset=utf-8", page);
       }
     });
@@ -55,12 +62,38 @@ public final class DashboardServer implements AutoCloseable {
     server.start();
   }
 
-  /** The address it serves on (the port chosen when port 0 was asked). */
-  public InetSocketAddress address() {
-    return server.getAddress();
+  /** The page's address (with the port chosen when port 0 was asked). */
+  public String url() {
+    InetSocketAddress a = server.getAddress();
+    String host = a.getAddress() instanceof Inet6Address ? "[" + a.getHostString() + "]"
+        : a.getHostString();
+    return "http://" + host + ":" + a.getPort() + "/";
   }
 
-  private static boolean get(HttpExchange x) throws IOException {
+  /**
+   * On a loopback address, only requests addressed to loopback: another site's page that the
+   * operator's browser runs cannot read the fleet by pointing a name of its own at 127.0.0.1
+   * (DNS rebinding). Bound elsewhere, the server is meant to be reached from the network, and
+   * serves whoever reaches it.
+   */
+  private boolean allowed(HttpExchange x) {
+    if (!server.getAddress().getAddress().isLoopbackAddress()) {
+      return true;
+    }
+    String host = x.getRequestHeaders().getFirst("Host");
+    if (host == null) {
+      return false;
+    }
+    String name = host.startsWith("[") ? host.substring(0, host.indexOf(']') + 1)
+        : host.contains(":") ? host.substring(0, host.lastIndexOf(':')) : host;
+    return LOOPBACK_NAMES.contains(name.toLowerCase(Locale.ROOT));
+  }
+
+  private boolean get(HttpExchange x) throws IOException {
+    if (!allowed(x)) {
+      send(x, 403, "text/plain", "only for requests to this machine's loopback address\n".getBytes());
+      return false;
+    }
     if (x.getRequestMethod().equals("GET")) {
       return true;
     }

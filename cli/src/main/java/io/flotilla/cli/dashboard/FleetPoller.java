@@ -7,7 +7,7 @@ import io.flotilla.agent.api.MemberListReply;
 import io.flotilla.agent.api.StatusCall;
 import io.flotilla.agent.api.StatusGrpc;
 import io.flotilla.agent.api.StatusReply;
-import io.flotilla.cli.bench.AgentChannels;
+import io.flotilla.cli.grpc.AgentChannels;
 import io.grpc.StatusRuntimeException;
 import java.time.Clock;
 import java.time.Duration;
@@ -18,8 +18,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,9 +29,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class FleetPoller implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(FleetPoller.class);
-  private static final Pattern NATIVE_ERROR = Pattern.compile(".*failed with error\\(-?\\d+\\): (.+)");
   private final AgentChannels channels;
+  private static final Duration MIN_DEADLINE = Duration.ofSeconds(1);
   private final Duration deadline;
+  private final Duration interval;
   private final Clock clock;
   private final FleetView view;
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -44,16 +43,32 @@ public final class FleetPoller implements AutoCloseable {
   private volatile FleetSnapshot latest;
 
   /**
-   * @param deadline each request's deadline
+   * Starts no thread: {@link #start} does.
+   *
+   * @param timeout each request's deadline at most; a round asks for no longer than
+   *     {@link #roundDeadline}, so one endpoint cut off (no connection reset) holds the page
+   *     back by one interval, not by a whole request timeout
    * @param interval the pause between the end of one round and the start of the next
    */
-  public FleetPoller(AgentChannels channels, Duration deadline, Duration interval, Clock clock) {
+  public FleetPoller(AgentChannels channels, Duration timeout, Duration interval, Clock clock) {
     this.channels = channels;
-    this.deadline = deadline;
+    this.deadline = roundDeadline(timeout, interval);
+    this.interval = interval;
     this.clock = clock;
     this.view = new FleetView(channels.endpoints(), interval.toMillis());
     this.latest = view.observe(new Poll(clock.millis(), Map.of(), Map.of()));
+  }
+
+  /** The smaller of the timeout and the interval, but at least a second. */
+  static Duration roundDeadline(Duration timeout, Duration interval) {
+    Duration bound = interval.compareTo(MIN_DEADLINE) < 0 ? MIN_DEADLINE : interval;
+    return timeout.compareTo(bound) < 0 ? timeout : bound;
+  }
+
+  /** Polls now, then an interval after each round ends. */
+  public FleetPoller start() {
     timer.scheduleWithFixedDelay(this::round, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+    return this;
   }
 
   /** The fleet as the last round found it (before the first round: every endpoint unheard). */
@@ -73,7 +88,13 @@ public final class FleetPoller implements AutoCloseable {
   private Poll poll() {
     Map<String, ListenableFuture<StatusReply>> calls = new LinkedHashMap<>();
     List<String> endpoints = channels.endpoints();
+    FleetSnapshot before = latest;
     for (int i = 0; i < endpoints.size(); i++) {
+      if (!before.endpoints().get(i).state().equals("up")) {
+        // An agent that comes back is seen on the next round, not after gRPC's reconnect
+        // backoff, which grows to two minutes while an agent is down.
+        channels.channel(i).resetConnectBackoff();
+      }
       calls.put(endpoints.get(i), StatusGrpc.newFutureStub(channels.channel(i))
           .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
           .status(StatusCall.getDefaultInstance()));
@@ -95,29 +116,12 @@ public final class FleetPoller implements AutoCloseable {
     try {
       return Poll.Answer.of(call.get());
     } catch (ExecutionException e) {
-      return Poll.Answer.failed(describe(e.getCause()));
+      return Poll.Answer.failed(e.getCause() instanceof StatusRuntimeException s
+          ? AgentChannels.failure(s) : e.getCause().toString());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return Poll.Answer.failed("interrupted");
     }
-  }
-
-  /** The deepest cause's message: "Connection refused", not gRPC's wrapping of it. */
-  private static String describe(Throwable e) {
-    Throwable root = e;
-    while (root.getCause() != null) {
-      root = root.getCause();
-    }
-    if (e instanceof StatusRuntimeException s && root == e) {
-      return s.getStatus().getDescription() == null ? s.getStatus().getCode().toString()
-          : s.getStatus().getCode() + ": " + s.getStatus().getDescription();
-    }
-    if (root.getMessage() == null) {
-      return root.getClass().getSimpleName();
-    }
-    // Netty's native transport says "finishConnect(..) failed with error(-111): Connection refused".
-    Matcher m = NATIVE_ERROR.matcher(root.getMessage());
-    return m.matches() ? m.group(1) : root.getMessage();
   }
 
   @Override

@@ -30,14 +30,15 @@ public record FleetSnapshot(String polledAt, long intervalMs, List<Endpoint> end
    * One group, merged from its members' answers.
    *
    * @param leader the leader named at the highest term any up member reports; null when none
-   * @param commitIndex the highest commit index an up member reports
+   * @param term that highest term; null when no member answered the last poll
+   * @param commitIndex the highest commit index an up member reports; null when none answered
    * @param commitRate commits per second between consecutive polls, oldest first; null where
    *     no member answered
-   * @param membersError why the last member list could not be read; the members are then those
-   *     of the last list read
+   * @param membersError why this poll read no member list ("no member answered" when none of
+   *     the group's polled members did); the members are then those of the last list read
    * @param members by id
    */
-  public record Group(String group, String leader, long term, long commitIndex,
+  public record Group(String group, String leader, Long term, Long commitIndex,
       List<Double> commitRate, List<Member> members, List<VoterChange> changes,
       List<Route> routes, String membersError) {}
 

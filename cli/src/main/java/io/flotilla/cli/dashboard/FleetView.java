@@ -28,6 +28,8 @@ import java.util.TreeSet;
 public final class FleetView {
   /** Commit-rate points kept per group: the sparkline's width. */
   public static final int RATE_POINTS = 60;
+  /** Why a group's member list was not read: none of its members answered the poll. */
+  static final String NO_ANSWER = "no member answered";
 
   private final List<String> endpoints;
   private final long intervalMillis;
@@ -49,16 +51,22 @@ public final class FleetView {
   }
 
   /**
-   * For each group some up endpoint is in: the endpoint to read its member list from, its
-   * leader when the leader is up (it holds the latest voter changes), or else its first up
-   * member.
+   * For each group some up endpoint is in: the endpoint to read its member list from, the one
+   * that leads it at the highest term (it holds the latest voter changes; a deposed leader
+   * still answering does not), or else its first up member.
    */
   public static Map<String, String> memberListSources(Map<String, Poll.Answer<StatusReply>> statuses) {
     Map<String, String> out = new TreeMap<>();
+    Map<String, Long> leaderTerm = new HashMap<>();
     statuses.forEach((endpoint, a) -> {
       if (a.ok()) {
         for (GroupStatus g : a.reply().getGroupsList()) {
-          if (g.getRole().equals("LEADER") || !out.containsKey(g.getGroup())) {
+          boolean leads = g.getRole().equals("LEADER")
+              && g.getTerm() > leaderTerm.getOrDefault(g.getGroup(), -1L);
+          if (leads) {
+            leaderTerm.put(g.getGroup(), g.getTerm());
+          }
+          if (leads || !out.containsKey(g.getGroup())) {
             out.put(g.getGroup(), endpoint);
           }
         }
@@ -92,7 +100,8 @@ public final class FleetView {
     List<FleetSnapshot.Group> groups = new ArrayList<>();
     for (String g : groupNames) {
       Poll.Answer<MemberListReply> members = poll.members().get(g);
-      groups.add(groupView(g, now, members == null || members.ok() ? null : members.error()));
+      groups.add(groupView(g, now, members == null ? NO_ANSWER
+          : members.ok() ? null : members.error()));
     }
     return new FleetSnapshot(Instant.ofEpochMilli(now).toString(), intervalMillis,
         endpointViews, groups);
@@ -129,14 +138,17 @@ public final class FleetView {
           .ifPresent(g -> byId.putIfAbsent(h.last().getNodeId(), new Report(e, h, g)));
     }
     List<Report> up = byId.values().stream().filter(Report::up).toList();
-    long term = up.stream().mapToLong(r -> r.group().getTerm()).max().orElse(0);
+    Long term = up.isEmpty() ? null : up.stream().mapToLong(r -> r.group().getTerm()).max()
+        .getAsLong();
     Optional<Report> leaderReport = up.stream()
         .filter(r -> r.group().getTerm() == term && r.group().getRole().equals("LEADER")).findFirst();
+    String leaderEndpoint = leaderReport.map(Report::endpoint).orElse(null);
     String leader = leaderReport.map(r -> r.heard().last().getNodeId()).orElseGet(() -> up.stream()
         .filter(r -> r.group().getTerm() == term && !r.group().getLeaderId().isEmpty())
         .map(r -> r.group().getLeaderId()).findFirst().orElse(null));
-    long commit = up.stream().mapToLong(r -> r.group().getCommitIndex()).max().orElse(-1);
-    List<Double> rate = commitRate(name, now, up.isEmpty() ? null : commit);
+    Long commit = up.isEmpty() ? null : up.stream().mapToLong(r -> r.group().getCommitIndex())
+        .max().getAsLong();
+    List<Double> rate = commitRate(name, now, commit);
 
     Map<String, FollowerStatus> followers = new HashMap<>();
     leaderReport.ifPresent(r -> r.group().getFollowersList().forEach(f -> followers.put(f.getId(), f)));
@@ -147,12 +159,12 @@ public final class FleetView {
       members.add(memberView(m.getId(), m.getAddress(),
           m.getRole() == Member.Role.LISTENER ? "listener" : "voter", m.hasPresence()
               && m.getPresence().getPresent() ? m.getPresence() : null,
-          byId.get(m.getId()), followers.get(m.getId()), now));
+          byId.get(m.getId()), followers.get(m.getId()), leaderEndpoint, now));
     }
     byId.forEach((id, r) -> {
       if (configured.stream().noneMatch(m -> m.getId().equals(id))) {
         members.add(memberView(id, r.heard().last().getRaftAddress(), null, null, r,
-            followers.get(id), now));
+            followers.get(id), leaderEndpoint, now));
       }
     });
 
@@ -177,10 +189,10 @@ public final class FleetView {
   }
 
   private static FleetSnapshot.Member memberView(String id, String address, String role,
-      MemberPresence p, Report r, FollowerStatus f, long now) {
+      MemberPresence p, Report r, FollowerStatus f, String leaderEndpoint, long now) {
     FleetSnapshot.Presence presence = p == null ? null : new FleetSnapshot.Presence(p.getKind(),
         p.getEligible(), p.getBattery(), p.getLink(), p.getRestarts());
-    boolean leads = r != null && r.up() && r.group().getRole().equals("LEADER");
+    boolean leads = r != null && r.endpoint().equals(leaderEndpoint);
     return new FleetSnapshot.Member(id, address, role,
         r == null ? null : r.group().getRole(), r == null ? null : r.endpoint(),
         r != null && !r.up(), r == null || r.up() ? null : now - r.heard().atMillis(),
@@ -189,16 +201,22 @@ public final class FleetView {
         f == null ? null : f.getLastContactMillis(), presence);
   }
 
-  /** Appends the commits per second since the previous poll (null: nobody answered). */
+  /**
+   * Appends the commits per second since the previous poll (null: nobody answered). The
+   * group's commit index is the highest any up member reports, which falls back when its most
+   * advanced member stops answering; counting from the highest ever seen keeps the entries it
+   * had from being counted twice when the others catch up.
+   */
   private List<Double> commitRate(String group, long now, Long commit) {
     List<Double> points = rates.computeIfAbsent(group, g -> new ArrayList<>());
     long[] before = lastCommit.get(group);
     Double rate = null;
     if (commit != null) {
+      long highest = before == null ? commit : Math.max(before[1], commit);
       if (before != null && now > before[0]) {
-        rate = Math.max(0, commit - before[1]) * 1000.0 / (now - before[0]);
+        rate = (highest - before[1]) * 1000.0 / (now - before[0]);
       }
-      lastCommit.put(group, new long[] {now, commit});
+      lastCommit.put(group, new long[] {now, highest});
     }
     if (before != null || commit == null) {
       points.add(rate);

@@ -20,7 +20,7 @@ class FleetViewTest {
   private static final List<String> ENDPOINTS = List.of("h:1", "h:2", "h:3");
 
   @Test
-  void theLeaderComesFromTheHighestTermOfMembersThatAnswered() {
+  void theLeaderAndItsViewOfTheFollowersComeFromTheMembersThatAnswered() {
     FleetView view = new FleetView(ENDPOINTS, 1000);
     FleetSnapshot.Group g = view.observe(poll(0, Map.of(
         "h:1", status("a1", group("LEADER", "a1", 2, 10).addFollowers(follower("a2", 4, 30))),
@@ -38,6 +38,43 @@ class FleetViewTest {
     assertThat(g.changes()).extracting(FleetSnapshot.VoterChange::reason)
         .containsExactly("a4: battery 9% < 20%");
     assertThat(g.routes()).extracting(FleetSnapshot.Route::behindMs).containsExactly(2500L);
+  }
+
+  @Test
+  void aDeposedLeaderStillAnsweringIsNotTheLeaderNorTheSourceOfTheMemberList() {
+    Map<String, Poll.Answer<StatusReply>> statuses = new LinkedHashMap<>();
+    statuses.put("h:1", Poll.Answer.of(status("a1", group("LEADER", "a1", 2, 10))));
+    statuses.put("h:2", Poll.Answer.of(status("a2", group("LEADER", "a2", 3, 14)
+        .addFollowers(follower("a1", 4, 900)))));
+    statuses.put("h:3", Poll.Answer.of(status("a3", group("FOLLOWER", "a2", 3, 14))));
+    assertThat(FleetView.memberListSources(statuses)).containsExactly(Map.entry("fleet", "h:2"));
+
+    FleetSnapshot.Group g = new FleetView(ENDPOINTS, 1000)
+        .observe(new Poll(0, statuses, members())).groups().get(0);
+    assertThat(g.leader()).isEqualTo("a2");
+    assertThat(g.term()).isEqualTo(3);
+    FleetSnapshot.Member a1 = g.members().get(0);
+    assertThat(a1.state()).as("its own word").isEqualTo("LEADER");
+    assertThat(a1.lag()).as("as the leader of term 3 sees it").isEqualTo(4);
+  }
+
+  @Test
+  void aGroupNoMemberAnswersKeepsItsMembersStaleAndSaysSo() {
+    FleetView view = new FleetView(ENDPOINTS, 1000);
+    view.observe(poll(0, Map.of(
+        "h:1", status("a1", group("LEADER", "a1", 2, 10)),
+        "h:2", status("a2", group("FOLLOWER", "a1", 2, 10)),
+        "h:3", status("a3", group("FOLLOWER", "a1", 2, 10))), members()));
+    FleetSnapshot.Group g = view.observe(poll(2_000, Map.of(
+        "h:1", Poll.Answer.failed("refused"), "h:2", Poll.Answer.failed("refused"),
+        "h:3", Poll.Answer.failed("refused")), Map.of())).groups().get(0);
+
+    assertThat(g.leader()).isNull();
+    assertThat(g.term()).isNull();
+    assertThat(g.commitIndex()).isNull();
+    assertThat(g.membersError()).isEqualTo("no member answered");
+    assertThat(g.members()).hasSize(3).allMatch(FleetSnapshot.Member::stale);
+    assertThat(g.commitRate()).containsExactly((Double) null);
   }
 
   @Test
@@ -108,6 +145,23 @@ class FleetViewTest {
           .get(0).commitRate();
     }
     assertThat(rate).hasSize(FleetView.RATE_POINTS);
+  }
+
+  @Test
+  void entriesOfALeaderThatStopsAnsweringAreNotCountedTwiceWhenTheOthersCatchUp() {
+    FleetView view = new FleetView(ENDPOINTS, 1000);
+    view.observe(poll(0, Map.of(
+        "h:1", status("a1", group("LEADER", "a1", 2, 110)),
+        "h:2", status("a2", group("FOLLOWER", "a1", 2, 100))), Map.of()));
+    view.observe(poll(1_000, Map.of(
+        "h:1", Poll.Answer.failed("refused"),
+        "h:2", Poll.Answer.of(status("a2", group("FOLLOWER", "a1", 2, 100)))), Map.of()));
+    List<Double> rate = view.observe(poll(2_000, Map.of(
+        "h:1", Poll.Answer.failed("refused"),
+        "h:2", Poll.Answer.of(status("a2", group("LEADER", "a2", 3, 112)))), Map.of()))
+        .groups().get(0).commitRate();
+
+    assertThat(rate).containsExactly(0.0, 2.0);
   }
 
   @Test

@@ -47,7 +47,7 @@ class FleetTlsTest {
       try (AgentChannels channels = new AgentChannels(agents,
               ClientTls.of(env.group(1), env.group(2), env.group(3)));
           FleetPoller dashboard = new FleetPoller(channels, Duration.ofSeconds(5),
-              Duration.ofMillis(200), Clock.systemUTC())) {
+              Duration.ofMillis(200), Clock.systemUTC()).start()) {
         await().atMost(Duration.ofSeconds(30)).until(() -> dashboard.latest().groups().size() == 1
             && dashboard.latest().groups().get(0).leader() != null);
         assertThat(dashboard.latest().endpoints()).extracting(FleetSnapshot.Endpoint::state)
@@ -55,7 +55,7 @@ class FleetTlsTest {
       }
       try (AgentChannels channels = new AgentChannels(agents, ClientTls.of(env.group(1), "", ""));
           FleetPoller dashboard = new FleetPoller(channels, Duration.ofSeconds(5),
-              Duration.ofMillis(200), Clock.systemUTC())) {
+              Duration.ofMillis(200), Clock.systemUTC()).start()) {
         await().atMost(Duration.ofSeconds(30)).until(() -> dashboard.latest().endpoints().stream()
             .allMatch(e -> e.error() != null && e.error().contains("UNAUTHENTICATED")));
         assertThat(dashboard.latest().groups()).isEmpty();

@@ -68,7 +68,8 @@ class LauncherIT {
     Run r = launch(Map.of("FLOTILLA_JVM_PROFILE", "small"),
         "bench", "--footprint", "--duration", "1s", "--dir", dir.toString(), "-o", "json");
     assertThat(r.exit()).as(r.out()).isZero();
-    assertThat(r.out()).contains("\"java_options\" : \"-Xms16m -Xmx64m -XX:+UseSerialGC");
+    assertThat(r.out()).contains("-Xms16m -Xmx64m -XX:+UseSerialGC")
+        .contains("\"java_options\" : \"-XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=10000");
 
     Run bad = launch(Map.of("FLOTILLA_JVM_PROFILE", "tiny"), "--version");
     assertThat(bad.exit()).isEqualTo(Flotilla.EXIT_USAGE);

@@ -61,10 +61,7 @@ class FleetViewTest {
   @Test
   void aGroupNoMemberAnswersKeepsItsMembersStaleAndSaysSo() {
     FleetView view = new FleetView(ENDPOINTS, 1000);
-    view.observe(poll(0, Map.of(
-        "h:1", status("a1", group("LEADER", "a1", 2, 10)),
-        "h:2", status("a2", group("FOLLOWER", "a1", 2, 10)),
-        "h:3", status("a3", group("FOLLOWER", "a1", 2, 10))), members()));
+    view.observe(poll(0, ledByA1AtTerm2(), members()));
     FleetSnapshot.Group g = view.observe(poll(2_000, Map.of(
         "h:1", Poll.Answer.failed("refused"), "h:2", Poll.Answer.failed("refused"),
         "h:3", Poll.Answer.failed("refused")), Map.of())).groups().get(0);
@@ -80,10 +77,7 @@ class FleetViewTest {
   @Test
   void aMemberThatStopsAnsweringIsStaleWithTheTimeSinceAndCannotHideTheNewLeader() {
     FleetView view = new FleetView(ENDPOINTS, 1000);
-    view.observe(poll(1_000, Map.of(
-        "h:1", status("a1", group("LEADER", "a1", 2, 10)),
-        "h:2", status("a2", group("FOLLOWER", "a1", 2, 10)),
-        "h:3", status("a3", group("FOLLOWER", "a1", 2, 10))), members()));
+    view.observe(poll(1_000, ledByA1AtTerm2(), members()));
     FleetSnapshot after = view.observe(poll(4_500, Map.of(
         "h:1", Poll.Answer.failed("Connection refused"),
         "h:2", Poll.Answer.of(status("a2", group("LEADER", "a2", 3, 12))),
@@ -173,6 +167,14 @@ class FleetViewTest {
     assertThat(FleetView.memberListSources(statuses)).containsExactly(Map.entry("fleet", "h:2"));
     statuses.remove("h:2");
     assertThat(FleetView.memberListSources(statuses)).containsExactly(Map.entry("fleet", "h:1"));
+  }
+
+  /** All three answering: a1 leads at term 2, every member at commit index 10. */
+  private static Map<String, ?> ledByA1AtTerm2() {
+    return Map.of(
+        "h:1", status("a1", group("LEADER", "a1", 2, 10)),
+        "h:2", status("a2", group("FOLLOWER", "a1", 2, 10)),
+        "h:3", status("a3", group("FOLLOWER", "a1", 2, 10)));
   }
 
   private static Poll poll(long at, Map<String, ?> statuses,
